@@ -1,0 +1,47 @@
+// Builds every entry of the project into dist/: the engine library (`aibt/engine`, CommonJS so tslab
+// cells can require it), the `aibt` command, the shipped sample data and the engine's type declarations.
+import { build } from "esbuild";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdirSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+
+const require = createRequire(import.meta.url);
+const root = path.dirname(new URL(import.meta.url).pathname);
+const dist = path.join(root, "dist");
+const args = new Set(process.argv.slice(2));
+
+const common = {
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "cjs",
+  sourcemap: "linked",
+  logLevel: "warning",
+  external: ["vscode"],
+};
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(path.join(dist, "data"), { recursive: true });
+
+// Sample data the product may redistribute: S&P 500 daily bars from vega-datasets (BSD-3-Clause).
+const datasets = path.join(path.dirname(require.resolve("vega-datasets/package.json")), "data");
+copyFileSync(path.join(datasets, "sp500-2000.csv"), path.join(dist, "data", "sp500-2000.csv"));
+
+await Promise.all([
+  build({ ...common, entryPoints: { engine: "src/index.ts" }, outdir: dist }),
+  build({
+    ...common,
+    entryPoints: { cli: "src/cli/main.ts" },
+    outdir: dist,
+    banner: { js: "#!/usr/bin/env node" },
+  }),
+]);
+
+// Declarations let tslab (which type-checks every cell) and editors see the engine's API.
+if (!args.has("--no-types")) {
+  execFileSync(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
+    cwd: root,
+    stdio: "inherit",
+  });
+}
