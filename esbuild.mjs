@@ -25,7 +25,8 @@ rmSync(dist, { recursive: true, force: true });
 mkdirSync(path.join(dist, "data"), { recursive: true });
 
 // Sample data the product may redistribute: S&P 500 daily bars from vega-datasets (BSD-3-Clause).
-const datasets = path.join(path.dirname(require.resolve("vega-datasets/package.json")), "data");
+// The package exports only its JS entry, so locate its folder from that entry (build/index.js).
+const datasets = path.resolve(path.dirname(require.resolve("vega-datasets")), "..", "data");
 copyFileSync(path.join(datasets, "sp500-2000.csv"), path.join(dist, "data", "sp500-2000.csv"));
 
 await Promise.all([

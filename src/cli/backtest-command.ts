@@ -1,0 +1,99 @@
+/** `aibt backtest`: one backtest, a readable summary or one JSON object. */
+import { parseColumnMapping } from "../data/feeds";
+import type { DataFormat } from "../data/feeds";
+import { backtest, BUILT_IN_STRATEGIES } from "../run/backtest";
+import type { BacktestOptions, BacktestSummary } from "../run/backtest";
+import { choiceFlag, numberFlag, parseFlags, stringFlag, toJson } from "./args";
+import type { Options } from "./args";
+import { formatSummary } from "./summary";
+
+export const BACKTEST_HELP = `Usage: aibt backtest [options]
+
+Runs a daily (or any bar size) backtest and prints a summary. Without --data it runs on the shipped
+sample: S&P 500 index daily bars 2000-2020.
+
+Data:
+  --data FILE            normalized CSV (symbol,timestamp,open,high,low,close,volume), Alpha Vantage
+                         JSONL, or any OHLCV CSV (columns detected by name, or mapped with --columns)
+  --format F             normalized-csv | alpha-vantage-jsonl | csv (default: detected)
+  --columns MAP          CSV column mapping, e.g. time=Date,close="Adj Close",volume=Vol
+  --symbol S             the symbol to trade (required when the data holds several)
+  --from YYYY-MM-DD      first trading day (inclusive)
+  --to YYYY-MM-DD        last trading day (inclusive)
+  --benchmark S          symbol in the same data for alpha/beta (default: buy-and-hold of --symbol)
+
+Strategy:
+  --strategy NAME        ${BUILT_IN_STRATEGIES.join(" | ")} (default sma-cross)
+  --fast N --slow N      sma-cross windows in bars (default 10 and 50)
+
+Account and execution:
+  --cash N               starting cash (default 100000)
+  --commission RATE      commission as a fraction of notional (default 0; 0.001 = 10 bps)
+  --slippage-bps N       slippage against the trader in basis points (default 0)
+  --fill next-open|close fill market orders at the next bar's open (default) or this bar's close
+  --fractional           trade fractional shares (crypto always trades fractions)
+
+Output:
+  --json                 print one JSON object instead of the summary
+`;
+
+const OPTIONS: Options = {
+  data: { type: "string" },
+  format: { type: "string" },
+  columns: { type: "string" },
+  symbol: { type: "string" },
+  from: { type: "string" },
+  to: { type: "string" },
+  benchmark: { type: "string" },
+  strategy: { type: "string" },
+  fast: { type: "string" },
+  slow: { type: "string" },
+  cash: { type: "string" },
+  commission: { type: "string" },
+  "slippage-bps": { type: "string" },
+  fill: { type: "string" },
+  fractional: { type: "boolean" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+};
+
+export async function backtestCommand(argv: string[], out: (text: string) => void, signal?: AbortSignal): Promise<void> {
+  const flags = parseFlags("backtest", argv, OPTIONS);
+  if (flags.help) return out(BACKTEST_HELP);
+  const options: BacktestOptions = {
+    data: stringFlag(flags, "data"),
+    format: choiceFlag(flags, "format", ["normalized-csv", "alpha-vantage-jsonl", "csv"] as DataFormat[]),
+    columns: flags.columns === undefined ? undefined : { ...parseColumnMapping(String(flags.columns)) },
+    symbol: stringFlag(flags, "symbol"),
+    from: stringFlag(flags, "from"),
+    to: stringFlag(flags, "to"),
+    benchmark: stringFlag(flags, "benchmark"),
+    strategy: choiceFlag(flags, "strategy", BUILT_IN_STRATEGIES) ?? "sma-cross",
+    fast: numberFlag(flags, "fast", { integer: true, min: 1 }),
+    slow: numberFlag(flags, "slow", { integer: true, min: 2 }),
+    cash: numberFlag(flags, "cash", { exclusiveMin: 0 }),
+    commission: numberFlag(flags, "commission", { min: 0, max: 0.5 }),
+    slippageBps: numberFlag(flags, "slippage-bps", { min: 0, max: 1000 }),
+    fill: choiceFlag(flags, "fill", ["next-open", "close"] as const),
+    fractional: flags.fractional === true,
+  };
+  const result = await backtest(dropUndefined(options), signal);
+  const summary: BacktestSummary = pickSummary(result);
+  out(flags.json ? toJson(summary) : formatSummary(summary, options));
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Only the scalar fields: the curves and logs stay in the library result. */
+export function pickSummary(result: BacktestSummary): BacktestSummary {
+  const {
+    status, strategy, symbol, source, from, to, bars, fills, roundTrips, blockedOrders, initialCash, finalEquity, totalReturn, cagr, volatility,
+    sharpe, sortino, maxDrawdown, calmar, winRate, profitFactor, exposure, turnover, commissionPaid, benchmark, benchmarkReturn, alpha, beta, periodsPerYear,
+  } = result;
+  return {
+    status, strategy, symbol, source, from, to, bars, fills, roundTrips, blockedOrders, initialCash, finalEquity, totalReturn, cagr, volatility,
+    sharpe, sortino, maxDrawdown, calmar, winRate, profitFactor, exposure, turnover, commissionPaid, benchmark, benchmarkReturn, alpha, beta, periodsPerYear,
+  };
+}

@@ -1,0 +1,37 @@
+/** `aibt bench`: the engine against a hand-written reference loop (see src/bench). */
+import { runBench } from "../bench/bench";
+import { numberFlag, parseFlags, toJson } from "./args";
+
+export const BENCH_HELP = `Usage: aibt bench [--json] [--bars N] [--repetitions N] [--seed N]
+
+Runs sma-cross 10/50 on generated minute bars (default 1,000,000) through the engine and through a
+tight reference loop over typed arrays, alternated in one process; prints bars/s (medians), their
+ratio (target >= 1/3) and whether both produced identical results.
+`;
+
+export async function benchCommand(argv: string[], out: (text: string) => void, signal?: AbortSignal): Promise<void> {
+  const flags = parseFlags("bench", argv, {
+    json: { type: "boolean" },
+    bars: { type: "string" },
+    repetitions: { type: "string" },
+    seed: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (flags.help) return out(BENCH_HELP);
+  const bars = numberFlag(flags, "bars", { integer: true, min: 1000, max: 50_000_000 });
+  const repetitions = numberFlag(flags, "repetitions", { integer: true, min: 1, max: 100 });
+  const seed = numberFlag(flags, "seed", { integer: true, min: 0 });
+  const report = await runBench({ ...(bars ? { bars } : {}), ...(repetitions ? { repetitions } : {}), ...(seed !== undefined ? { seed } : {}) }, signal);
+  if (flags.json) return out(toJson(report));
+  const rate = (value: number) => `${(value / 1e6).toFixed(1)} M bars/s`;
+  out(
+    [
+      `Workload: ${report.workload}, ${report.repetitions} alternated repetitions (medians)`,
+      `  engine     ${rate(report.engineBarsPerSec)}`,
+      `  reference  ${rate(report.referenceBarsPerSec)}`,
+      `  ratio      ${report.ratio.toFixed(2)} (target >= ${report.target.toFixed(2)})  ${report.meetsTarget ? "OK" : "BELOW TARGET"}`,
+      `  results    ${report.identical ? "identical" : "DIFFERENT"} (${report.result.fills} fills, ${report.result.roundTrips} round trips, final equity ${report.result.finalEquity})`,
+      "",
+    ].join("\n"),
+  );
+}

@@ -1,0 +1,71 @@
+/**
+ * The `aibt` command. User mistakes print one clear line and exit 1 (never a stack trace); anything
+ * else is a bug and prints its stack with exit 2.
+ */
+import { isInputError } from "../errors";
+import { backtestCommand } from "./backtest-command";
+import { benchCommand } from "./bench-command";
+import { generateCommand } from "./generate-command";
+
+const VERSION = "0.1.0";
+
+const HELP = `aibt ${VERSION}: AI trading research, from the command line
+
+Usage: aibt <command> [options]
+
+Commands:
+  backtest    run a backtest (default data: the shipped S&P 500 sample)
+  bench       measure the engine against a hand-written reference loop
+  generate    write SYNTHETIC market data as a normalized CSV
+  help        show this help, or \`aibt help <command>\`
+
+\`aibt <command> --help\` shows a command's options.
+`;
+
+type Command = (argv: string[], out: (text: string) => void, signal?: AbortSignal) => void | Promise<void>;
+
+const COMMANDS: Record<string, Command> = {
+  backtest: backtestCommand,
+  bench: benchCommand,
+  generate: generateCommand,
+};
+
+export async function main(argv: string[], out: (text: string) => void, signal?: AbortSignal): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    const topic = name === "help" ? rest[0] : undefined;
+    if (topic && COMMANDS[topic]) return main([topic, "--help"], out, signal);
+    out(HELP);
+    return 0;
+  }
+  if (name === "--version" || name === "-v") {
+    out(`${VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`aibt: unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(", ")} (see \`aibt help\`)\n`);
+    return 1;
+  }
+  await command(rest, out, signal);
+  return 0;
+}
+
+if (require.main === module) {
+  const controller = new AbortController();
+  process.once("SIGINT", () => controller.abort());
+  main(process.argv.slice(2), (text) => process.stdout.write(text), controller.signal).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      if (isInputError(error)) {
+        process.stderr.write(`aibt: ${error.message}\n`);
+        process.exitCode = 1;
+      } else {
+        process.stderr.write(`aibt: internal error (please report it):\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+        process.exitCode = 2;
+      }
+    },
+  );
+}

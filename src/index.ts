@@ -1,0 +1,63 @@
+/**
+ * The engine's public API (`aibt/engine`). Every name here is public on purpose: adding one is a
+ * decision, so exports are explicit.
+ */
+export { backtest, BacktestOptionsSchema, BUILT_IN_STRATEGIES } from "./run/backtest";
+export type { BacktestOptions, BacktestResult, BacktestSummary } from "./run/backtest";
+export { runLoop } from "./run/loop";
+export type { RunOutcome, RunProgress, RunSetup, RunStatus } from "./run/loop";
+
+export { loadDataFile, parseAlphaVantageJsonl, parseColumnMapping, parseGenericCsv, parseNormalizedCsv } from "./data/feeds";
+export type { ColumnMapping, DataFormat, LoadOptions } from "./data/feeds";
+export { BarSeriesBuilder, seriesFromBars, sliceByDay } from "./data/series";
+export type { BarFields, BarSeries, DataSet, MaskedBar } from "./data/series";
+export { formatDay, formatMarketTime, marketTimeOf, nyOffsetMinutes, parseMarketTime } from "./data/calendar";
+export type { MarketTime } from "./data/calendar";
+export { instrumentOf, normalizeSymbol } from "./data/symbols";
+export type { AssetClass, Instrument } from "./data/symbols";
+export { syntheticSeries } from "./data/synthetic";
+export type { SyntheticOptions } from "./data/synthetic";
+export { SAMPLE_DAILY, sampleDataPath } from "./data/samples";
+export { seededRandom } from "./data/random";
+
+export { marketOf } from "./market/market";
+export type { Market } from "./market/market";
+export { LookAheadError, MarketView } from "./market/view";
+
+export { BrokerConfigSchema, triggerPrice } from "./broker/broker";
+export type { BrokerConfig, FillTiming } from "./broker/broker";
+export { CommissionSchema, commissionFor } from "./broker/costs";
+export type { Commission } from "./broker/costs";
+export type { PortfolioView } from "./broker/portfolio";
+export { RiskLimitsSchema } from "./risk/guard";
+export type { RiskLimits } from "./risk/guard";
+export { OrderRequestSchema } from "./model/order";
+export type { BlockedOrder, BlockRule, Fill, Order, OrderRequest, RoundTrip, Side } from "./model/order";
+
+export { buyAndHold } from "./strategy/buy-and-hold";
+export { smaCross, SmaCrossParamsSchema } from "./strategy/sma-cross";
+export type { SmaCrossParams } from "./strategy/sma-cross";
+export type { Strategy, StrategyContext, SubmitResult } from "./strategy/strategy";
+
+export {
+  alphaBeta,
+  annualizedGrowth,
+  cagr,
+  calmar,
+  drawdownSeries,
+  exposure,
+  maxDrawdown,
+  maxDrawdownWindow,
+  medianInterval,
+  periodsPerYear,
+  profitFactor,
+  sharpe,
+  simpleReturns,
+  sortino,
+  totalReturn,
+  turnover,
+  volatility,
+  winRate,
+} from "./metrics/index";
+
+export { InputError, isInputError } from "./errors";

@@ -1,0 +1,300 @@
+/**
+ * `backtest(options)`: the engine's front door for daily (and any bar) backtests. It loads data,
+ * picks the symbol and range, runs the one run loop, and scores the run with the metric functions.
+ */
+import { z } from "zod";
+import { CommissionSchema } from "../broker/costs";
+import { FillTimingSchema } from "../broker/broker";
+import { formatDay, parseDay } from "../data/calendar";
+import { loadDataFile } from "../data/feeds";
+import type { ColumnMapping, DataFormat } from "../data/feeds";
+import { SAMPLE_DAILY, sampleDataPath } from "../data/samples";
+import type { BarSeries, DataSet } from "../data/series";
+import { sliceByDay } from "../data/series";
+import { normalizeSymbol } from "../data/symbols";
+import { InputError } from "../errors";
+import { marketOf } from "../market/market";
+import {
+  alphaBeta,
+  annualizedGrowth,
+  calmar,
+  exposure,
+  maxDrawdown,
+  medianInterval,
+  periodsPerYear,
+  profitFactor,
+  sharpe,
+  sortino,
+  totalReturn,
+  turnover,
+  volatility,
+  winRate,
+} from "../metrics/index";
+import type { BlockedOrder, Fill, RoundTrip } from "../model/order";
+import { RiskLimitsSchema } from "../risk/guard";
+import { buyAndHold } from "../strategy/buy-and-hold";
+import { smaCross } from "../strategy/sma-cross";
+import type { Strategy } from "../strategy/strategy";
+import { runLoop } from "./loop";
+import type { RunProgress, RunStatus } from "./loop";
+
+export const BUILT_IN_STRATEGIES = ["sma-cross", "buy-and-hold"] as const;
+
+const isStrategy = (value: unknown): value is Strategy =>
+  typeof value === "object" && value !== null && typeof (value as Strategy).onBar === "function" && typeof (value as Strategy).name === "string";
+
+export const BacktestOptionsSchema = z
+  .object({
+    /** A data file (normalized CSV, Alpha Vantage JSONL, generic CSV), loaded data, or series. Default: the shipped S&P 500 sample. */
+    data: z.union([z.string(), z.custom<DataSet>((v) => typeof v === "object" && v !== null && Array.isArray((v as DataSet).series)), z.array(z.custom<BarSeries>())]).optional(),
+    format: z.enum(["normalized-csv", "alpha-vantage-jsonl", "csv"]).optional(),
+    columns: z.record(z.string(), z.string()).optional(),
+    symbol: z.string().min(1).optional(),
+    from: z.string().optional(),
+    to: z.string().optional(),
+    strategy: z.union([z.enum(BUILT_IN_STRATEGIES), z.custom<Strategy>(isStrategy, "not a Strategy")]).default("sma-cross"),
+    fast: z.number().int().positive().default(10),
+    slow: z.number().int().positive().default(50),
+    cash: z.number().positive("cash must be positive").finite().default(100_000),
+    /** A rate on notional (0.001 = 10 bps), or a commission model. */
+    commission: z.union([z.number().min(0).max(0.5), CommissionSchema]).default(0),
+    slippageBps: z.number().min(0).max(1000).default(0),
+    fill: FillTimingSchema.default("next-open"),
+    fractional: z.boolean().default(false),
+    allowShort: z.boolean().default(false),
+    risk: RiskLimitsSchema.optional(),
+    /** Symbol in the same data to measure alpha/beta against; default: buy-and-hold of the traded symbol. */
+    benchmark: z.string().optional(),
+    /** Override the annualization (bars per year); default: inferred from the bar interval. */
+    periodsPerYear: z.number().positive().optional(),
+    onProgress: z.custom<(progress: RunProgress) => void>((v) => typeof v === "function").optional(),
+  })
+  .strict();
+
+export type BacktestOptions = z.input<typeof BacktestOptionsSchema>;
+
+/** The scalar results: what `aibt backtest --json` prints. */
+export interface BacktestSummary {
+  status: RunStatus;
+  strategy: string;
+  symbol: string;
+  source: string;
+  from: string;
+  to: string;
+  bars: number;
+  fills: number;
+  roundTrips: number;
+  blockedOrders: number;
+  initialCash: number;
+  finalEquity: number;
+  totalReturn: number;
+  cagr: number;
+  volatility: number;
+  sharpe: number;
+  sortino: number;
+  maxDrawdown: number;
+  calmar: number;
+  winRate: number;
+  /** Infinity when there were gains and no losses (null in JSON). */
+  profitFactor: number;
+  exposure: number;
+  turnover: number;
+  commissionPaid: number;
+  benchmark: string;
+  benchmarkReturn: number;
+  alpha: number;
+  beta: number;
+  periodsPerYear: number;
+}
+
+export interface BacktestResult extends BacktestSummary {
+  times: Float64Array;
+  equityCurve: Float64Array;
+  exposureCurve: Float64Array;
+  benchmarkCurve: Float64Array;
+  fillLog: Fill[];
+  tradeLog: RoundTrip[];
+  blockedLog: BlockedOrder[];
+}
+
+export async function backtest(options: BacktestOptions = {}, signal?: AbortSignal): Promise<BacktestResult> {
+  const opts = parseOptions(options);
+  const dataSet = loadInput(opts);
+  const traded = pickSeries(dataSet, opts.symbol, opts);
+  const series = sliceRange(traded, opts.from, opts.to);
+  const strategy = strategyFor(opts, series.instrument.symbol);
+  const outcome = await runLoop(
+    {
+      market: marketOf([series]),
+      strategy,
+      initialCash: opts.cash,
+      broker: {
+        fill: opts.fill,
+        commission: typeof opts.commission === "number" ? { kind: "percent", rate: opts.commission } : opts.commission,
+        slippageBps: opts.slippageBps,
+        fractional: opts.fractional,
+        allowShort: opts.allowShort,
+      },
+      ...(opts.risk ? { risk: opts.risk } : {}),
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    },
+    signal,
+  );
+  const steps = outcome.steps;
+  const times = series.time.subarray(0, steps);
+  const ppy = opts.periodsPerYear ?? inferPeriodsPerYear(times);
+  const equity = outcome.equity;
+  const benchmark = benchmarkCurve(dataSet, opts.benchmark, series, steps, opts.cash);
+  const cagrValue = steps === 0 ? 0 : annualizedGrowth(opts.cash, equity[steps - 1]!, steps, ppy);
+  const drawdown = maxDrawdown(equity);
+  const pnls = outcome.roundTrips.map((trip) => trip.pnl);
+  const ab = steps >= 2 ? alphaBeta(equity, benchmark.curve, ppy) : { alpha: 0, beta: 0 };
+  return {
+    status: outcome.status,
+    strategy: strategy.name,
+    symbol: series.instrument.symbol,
+    source: dataSet.source,
+    from: steps > 0 ? formatDay(series.day[0]!) : "",
+    to: steps > 0 ? formatDay(series.day[steps - 1]!) : "",
+    bars: steps,
+    fills: outcome.log.fills.length,
+    roundTrips: outcome.roundTrips.length,
+    blockedOrders: outcome.log.blocked.length,
+    initialCash: opts.cash,
+    finalEquity: steps > 0 ? equity[steps - 1]! : opts.cash,
+    totalReturn: steps > 0 ? equity[steps - 1]! / opts.cash - 1 : 0,
+    cagr: cagrValue,
+    volatility: volatility(equity, ppy),
+    sharpe: sharpe(equity, ppy),
+    sortino: sortino(equity, ppy),
+    maxDrawdown: drawdown,
+    calmar: calmar(cagrValue, drawdown),
+    winRate: winRate(pnls),
+    profitFactor: profitFactor(pnls),
+    exposure: exposure(outcome.exposure),
+    turnover: turnover(outcome.tradedNotional, equity),
+    commissionPaid: outcome.commissionPaid,
+    benchmark: benchmark.name,
+    benchmarkReturn: steps > 0 ? totalReturn(benchmark.curve) : 0,
+    alpha: ab.alpha,
+    beta: ab.beta,
+    periodsPerYear: ppy,
+    times,
+    equityCurve: equity,
+    exposureCurve: outcome.exposure,
+    benchmarkCurve: benchmark.curve,
+    fillLog: outcome.log.fills,
+    tradeLog: outcome.roundTrips,
+    blockedLog: outcome.log.blocked,
+  };
+}
+
+type ParsedOptions = z.output<typeof BacktestOptionsSchema>;
+
+function parseOptions(options: BacktestOptions): ParsedOptions {
+  const parsed = BacktestOptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.join(".") || "options";
+    throw new InputError(`${field}: ${issue.message}`, `Fix the "${field}" option`, { field });
+  }
+  return parsed.data;
+}
+
+function loadInput(opts: ParsedOptions): DataSet {
+  const data = opts.data;
+  if (data === undefined) return loadDataFile(sampleDataPath(), { format: "csv", symbol: SAMPLE_DAILY.symbol });
+  if (typeof data === "string") {
+    return loadDataFile(data, {
+      ...(opts.format ? { format: opts.format as DataFormat } : {}),
+      ...(opts.columns ? { columns: opts.columns as ColumnMapping } : {}),
+      ...(opts.symbol ? { symbol: opts.symbol } : {}),
+    });
+  }
+  if (Array.isArray(data)) return { source: "series", series: data, masked: [] };
+  return data;
+}
+
+function pickSeries(dataSet: DataSet, symbol: string | undefined, opts: ParsedOptions): BarSeries {
+  const all = dataSet.series;
+  if (all.length === 0) throw new InputError(`${dataSet.source} holds no bars`, "Check the data file");
+  if (symbol === undefined) {
+    if (all.length === 1) return all[0]!;
+    const names = all.map((s) => s.instrument.symbol);
+    throw new InputError(
+      `${dataSet.source} holds ${all.length} symbols (${names.slice(0, 8).join(", ")}${all.length > 8 ? ", ..." : ""})`,
+      `Choose one with --symbol, e.g. --symbol ${opts.benchmark && names[0] === normalizeSymbol(opts.benchmark) ? names[1] : names[0]}`,
+      { field: "symbol" },
+    );
+  }
+  return findSeries(dataSet, symbol, "symbol");
+}
+
+function findSeries(dataSet: DataSet, symbol: string, field: string): BarSeries {
+  const wanted = normalizeSymbol(symbol);
+  const found = dataSet.series.find((s) => s.instrument.symbol === wanted);
+  if (found) return found;
+  const names = dataSet.series.map((s) => s.instrument.symbol);
+  const close = names.filter((name) => name.startsWith(wanted.slice(0, 1))).slice(0, 8);
+  throw new InputError(
+    `unknown symbol ${symbol} in ${dataSet.source}`,
+    `Use one of the ${names.length} symbols in the file${close.length ? `, e.g. ${close.join(", ")}` : `: ${names.slice(0, 8).join(", ")}`}`,
+    { field },
+  );
+}
+
+function sliceRange(series: BarSeries, from: string | undefined, to: string | undefined): BarSeries {
+  const fromDay = from === undefined ? undefined : parseDay(from);
+  const toDay = to === undefined ? undefined : parseDay(to);
+  if (from !== undefined && fromDay === undefined) throw new InputError(`--from "${from}" is not a date`, "Use YYYY-MM-DD, e.g. --from 2015-01-02", { field: "from" });
+  if (to !== undefined && toDay === undefined) throw new InputError(`--to "${to}" is not a date`, "Use YYYY-MM-DD, e.g. --to 2019-12-31", { field: "to" });
+  if (fromDay !== undefined && toDay !== undefined && fromDay > toDay) {
+    throw new InputError(`--from ${from} is after --to ${to}`, "Swap them", { field: "from" });
+  }
+  const sliced = sliceByDay(series, fromDay, toDay);
+  if (sliced.length === 0) {
+    throw new InputError(
+      `${series.instrument.symbol} has no bars between ${from ?? "the start"} and ${to ?? "the end"} (data covers ${formatDay(series.day[0]!)} to ${formatDay(series.day[series.length - 1]!)})`,
+      "Choose dates inside the data's range",
+      { field: from !== undefined ? "from" : "to" },
+    );
+  }
+  return sliced;
+}
+
+function strategyFor(opts: ParsedOptions, symbol: string): Strategy {
+  if (opts.strategy === "sma-cross") return smaCross({ fast: opts.fast, slow: opts.slow }, symbol);
+  if (opts.strategy === "buy-and-hold") return buyAndHold(symbol);
+  return opts.strategy;
+}
+
+function inferPeriodsPerYear(times: Float64Array): number {
+  const interval = medianInterval(times);
+  return interval > 0 ? periodsPerYear(interval) : 252;
+}
+
+/** The benchmark's equity: the same cash in buy-and-hold of the benchmark symbol, marked at each step. */
+function benchmarkCurve(dataSet: DataSet, benchmark: string | undefined, traded: BarSeries, steps: number, cash: number): { name: string; curve: Float64Array } {
+  const curve = new Float64Array(steps);
+  const reference = benchmark === undefined ? traded : findSeries(dataSet, benchmark, "benchmark");
+  if (steps === 0) return { name: reference.instrument.symbol, curve };
+  const tradedTimes = traded.time;
+  const referenceTimes = reference.time;
+  const referenceCloses = reference.close;
+  // Forward-fill the benchmark's closes onto the traded series' times.
+  let j = 0;
+  let last = NaN;
+  let first = -1;
+  for (let i = 0; i < steps; i++) {
+    const t = tradedTimes[i]!;
+    while (j < referenceTimes.length && referenceTimes[j]! <= t) last = referenceCloses[j++]!;
+    curve[i] = last;
+    if (first < 0 && last === last) first = i;
+  }
+  if (first < 0) {
+    throw new InputError(`benchmark ${reference.instrument.symbol} has no bars before ${formatDay(traded.day[steps - 1]!)}`, "Pick a benchmark that covers the backtest's range", { field: "benchmark" });
+  }
+  const scale = cash / curve[first]!;
+  for (let i = 0; i < steps; i++) curve[i] = i < first ? cash : curve[i]! * scale;
+  return { name: reference.instrument.symbol, curve };
+}

@@ -1,0 +1,121 @@
+/**
+ * The strategy's side of a run: orders go through validation, the risk guard and then the broker;
+ * refusals are recorded and returned, never thrown, so a model learns why and the run goes on.
+ */
+import type { Broker, TradeLog } from "../broker/broker";
+import type { Portfolio } from "../broker/portfolio";
+import { normalizeSymbol } from "../data/symbols";
+import type { MarketView } from "../market/view";
+import { OrderRequestSchema } from "../model/order";
+import type { BlockRule, Order, OrderRequest, Side, ValidOrderRequest } from "../model/order";
+import type { RiskGuard } from "../risk/guard";
+import type { StrategyContext, SubmitResult } from "../strategy/strategy";
+
+export class TradingContext implements StrategyContext {
+  private nextOrderId = 1;
+  private readonly idempotencyKeys = new Map<string, Order>();
+
+  constructor(
+    readonly view: MarketView,
+    readonly portfolio: Portfolio,
+    private readonly broker: Broker,
+    private readonly guard: RiskGuard,
+    private readonly log: TradeLog,
+    private readonly marks: Float64Array,
+  ) {}
+
+  equity(): number {
+    return this.portfolio.equity(this.marks);
+  }
+
+  submit(request: OrderRequest): SubmitResult {
+    const parsed = OrderRequestSchema.safeParse(request);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const raw = request as Partial<Record<string, unknown>>;
+      return this.block(
+        typeof raw?.symbol === "string" ? raw.symbol : "?",
+        raw?.side === "buy" || raw?.side === "sell" ? raw.side : "unknown",
+        typeof raw?.quantity === "number" || raw?.quantity === "all" ? raw.quantity : null,
+        "invalid-order",
+        `invalid order: ${issue.path.join(".") || "order"}: ${issue.message}`,
+      );
+    }
+    const order = parsed.data;
+    if (!this.view.has(order.symbol)) {
+      return this.block(order.symbol, order.side, order.quantity, "unknown-symbol", `unknown symbol ${order.symbol}; this run trades ${this.view.symbols.slice(0, 20).join(", ")}`);
+    }
+    return this.place(this.view.handle(order.symbol), order);
+  }
+
+  buy(target: string | number, quantity: number | "all", reason?: string): SubmitResult {
+    return this.market(target, "buy", quantity, reason);
+  }
+
+  sell(target: string | number, quantity: number | "all", reason?: string): SubmitResult {
+    return this.market(target, "sell", quantity, reason);
+  }
+
+  cancel(orderId: number): boolean {
+    return this.broker.cancel(orderId);
+  }
+
+  openOrders(): readonly Order[] {
+    return this.broker.pending;
+  }
+
+  /** The fast path for coded strategies: no schema parse, same guard and broker. */
+  private market(target: string | number, side: Side, quantity: number | "all", reason?: string): SubmitResult {
+    if (typeof target === "string") {
+      if (!this.view.has(target)) return this.block(target, side, quantity, "unknown-symbol", `unknown symbol ${target}`);
+      target = this.view.handle(target);
+    }
+    if (quantity !== "all" && !(quantity > 0 && Number.isFinite(quantity))) {
+      return this.block(this.view.symbols[target]!, side, quantity, "quantity", `quantity must be a positive number, not ${quantity}`);
+    }
+    return this.place(target, { symbol: this.view.symbols[target]!, side, type: "market", quantity, timeInForce: "gtc", reason });
+  }
+
+  private place(handle: number, request: ValidOrderRequest): SubmitResult {
+    if (request.idempotencyKey !== undefined) {
+      const earlier = this.idempotencyKeys.get(request.idempotencyKey);
+      if (earlier) return { ok: true, order: earlier };
+    }
+    const symbol = normalizeSymbol(request.symbol);
+    const price = this.view.lastPrice(handle);
+    const refusal = this.guard.check(symbol, request.side, request.quantity, this.view.minute, {
+      equity: this.equity(),
+      position: this.portfolio.position(handle),
+      price,
+    });
+    if (refusal) return this.block(symbol, request.side, request.quantity, refusal.rule, refusal.reason);
+    // Built field by field: a spread plus extra fields is ~100x slower on V8 (dictionary-mode objects).
+    const order: Order = {
+      symbol,
+      side: request.side,
+      type: request.type,
+      quantity: request.quantity,
+      limitPrice: request.limitPrice,
+      stopPrice: request.stopPrice,
+      timeInForce: request.timeInForce,
+      reason: request.reason,
+      idempotencyKey: request.idempotencyKey,
+      id: this.nextOrderId++,
+      instrument: handle,
+      submittedStep: this.view.step,
+      submittedTime: this.view.time,
+      submittedDay: this.view.day,
+      status: "open",
+    };
+    if (request.idempotencyKey !== undefined) this.idempotencyKeys.set(request.idempotencyKey, order);
+    this.guard.accepted();
+    this.broker.accept(order, this.view.step);
+    return { ok: true, order };
+  }
+
+  private block(symbol: string, side: Side | "unknown", quantity: number | "all" | null, rule: BlockRule, reason: string): SubmitResult {
+    const blocked = { step: this.view.step, time: this.view.time, symbol, side, quantity, rule, reason };
+    this.log.blocked.push(blocked);
+    return { ok: false, blocked };
+  }
+}
