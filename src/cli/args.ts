@@ -15,7 +15,13 @@ export function parseFlags(command: string, argv: string[], options: Options): R
   } catch (error) {
     if (error instanceof InputError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    throw new InputError(message.replace(/\.$/, ""), `See \`aibt ${command} --help\``);
+    if ((error as { code?: unknown }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+      // node's own text advises passing it as a positional after "--", which no aibt command accepts.
+      const flag = /'([^']*)'/.exec(message)?.[1] ?? message;
+      throw new InputError(`unknown option ${flag}`, `See \`aibt ${command} --help\` for the options`);
+    }
+    // One line: node's "argument is ambiguous" message (e.g. --cash -5) spans three.
+    throw new InputError(message.replace(/\s*\n\s*/g, " ").replace(/\.$/, ""), `See \`aibt ${command} --help\``);
   }
 }
 

@@ -79,7 +79,7 @@ export async function backtestCommand(argv: string[], out: (text: string) => voi
   };
   const result = await backtest(dropUndefined(options), signal);
   const summary: BacktestSummary = pickSummary(result);
-  out(flags.json ? toJson(summary) : formatSummary(summary, options));
+  out(flags.json ? `${toJson(summary)}\n` : formatSummary(summary, options));
 }
 
 function dropUndefined<T extends object>(value: T): T {

@@ -22,7 +22,7 @@ export async function benchCommand(argv: string[], out: (text: string) => void, 
   const repetitions = numberFlag(flags, "repetitions", { integer: true, min: 1, max: 100 });
   const seed = numberFlag(flags, "seed", { integer: true, min: 0 });
   const report = await runBench({ ...(bars ? { bars } : {}), ...(repetitions ? { repetitions } : {}), ...(seed !== undefined ? { seed } : {}) }, signal);
-  if (flags.json) return out(toJson(report));
+  if (flags.json) return out(`${toJson(report)}\n`);
   const rate = (value: number) => `${(value / 1e6).toFixed(1)} M bars/s`;
   out(
     [

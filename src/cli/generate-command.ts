@@ -5,7 +5,7 @@ import { InputError } from "../errors";
 import { writeFileAtomic } from "../files";
 import { choiceFlag, numberFlag, parseFlags, stringFlag } from "./args";
 
-export const GENERATE_HELP = `Usage: aibt generate [--symbols A,B,C] [--bars N] [--interval daily|1|5|15] [--start YYYY-MM-DD] [--seed N] [--out FILE]
+export const GENERATE_HELP = `Usage: aibt generate [--symbols A,B,C] [--bars N] [--interval daily|1|5|15|30] [--start YYYY-MM-DD] [--seed N] [--out FILE]
 
 Writes SYNTHETIC market data (a seeded random walk with volatility clustering, correlated symbols and
 U-shaped intraday volume) as a normalized CSV, to --out or standard output. The same seed gives the

@@ -4,7 +4,7 @@
  * than a regex or a general CSV parser: this format never quotes.
  */
 import { InputError } from "../errors";
-import { forEachLine, numberField, SeriesCollector, timeField } from "./csv-lines";
+import { forEachLine, memoizedTimeParser, numberField, SeriesCollector, timeField } from "./csv-lines";
 import type { BarSource, DataSet } from "./series";
 
 export const NORMALIZED_COLUMNS = ["symbol", "timestamp", "open", "high", "low", "close", "volume"] as const;
@@ -54,6 +54,7 @@ function splitRow(line: string, fields: string[], at: BarSource): void {
 export function parseNormalizedCsv(text: string, file: string): DataSet {
   const collector = new SeriesCollector();
   const fields = new Array<string>(FIELD_COUNT);
+  const parseTime = memoizedTimeParser();
   let headerSeen = false;
   forEachLine(text, (line, lineNumber) => {
     const at = { file, line: lineNumber };
@@ -63,7 +64,7 @@ export function parseNormalizedCsv(text: string, file: string): DataSet {
       return;
     }
     splitRow(line, fields, at);
-    const stamp = timeField(fields[1], at, "timestamp");
+    const stamp = timeField(fields[1], at, "timestamp", parseTime);
     const bar = {
       time: stamp.time,
       day: stamp.day,
