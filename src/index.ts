@@ -51,13 +51,18 @@ export {
   medianInterval,
   periodsPerYear,
   profitFactor,
+  returnStatistics,
   sharpe,
+  sharpeOf,
   simpleReturns,
   sortino,
+  sortinoOf,
   totalReturn,
   turnover,
   volatility,
+  volatilityOf,
   winRate,
 } from "./metrics/index";
+export type { ReturnStatistics } from "./metrics/index";
 
 export { InputError, isInputError } from "./errors";

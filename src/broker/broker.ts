@@ -113,7 +113,7 @@ export class Broker {
     if (order.side === "buy") {
       if (order.quantity === "all") {
         quantity = affordableQuantity(this.config.commission, this.portfolio.cash, price);
-        const room = this.guard.buyRoom({ equity: this.portfolio.equity(this.marks), position: held, price });
+        const room = this.guard.buyRoom(this.portfolio.equity(this.marks), held, price);
         if (room < quantity) quantity = room;
       } else {
         quantity = order.quantity;

@@ -75,12 +75,13 @@ export function timeField(
 
 /**
  * A timestamp parser that remembers what it parsed. Multi-symbol files repeat each timestamp once per
- * symbol (the 10-year daily panel: 165k rows, 2.5k distinct stamps), and parsing dominates load time.
+ * symbol (the 10-year daily panel: 165k rows, 2.5k distinct stamps); parsing was half the load time.
  */
 export function memoizedTimeParser(parse: (raw: string) => MarketTime | undefined = parseMarketTime): (raw: string) => MarketTime | undefined {
   const parsed = new Map<string, MarketTime | undefined>();
   return (raw) => {
-    if (parsed.has(raw)) return parsed.get(raw);
+    const known = parsed.get(raw);
+    if (known !== undefined || parsed.has(raw)) return known;
     const result = parse(raw);
     parsed.set(raw, result);
     return result;

@@ -6,7 +6,7 @@ import path from "node:path";
 import { InputError } from "../errors";
 import type { MarketTime } from "./calendar";
 import { parseMarketTime } from "./calendar";
-import { forEachLine, numberField, SeriesCollector, splitCsvLine, TIME_FORMATS, timeField } from "./csv-lines";
+import { forEachLine, memoizedTimeParser, numberField, SeriesCollector, splitCsvLine, TIME_FORMATS, timeField } from "./csv-lines";
 import type { BarSeriesBuilder, BarSource, DataSet } from "./series";
 
 const FIELDS = ["symbol", "time", "open", "high", "low", "close", "volume"] as const;
@@ -128,6 +128,7 @@ function defaultSymbol(file: string): string {
 interface Layout {
   headers: string[];
   columns: ColumnIndexes;
+  parseTime: (raw: string) => MarketTime | undefined;
   /** Every row's builder when the file has no symbol column. */
   fixed?: BarSeriesBuilder;
 }
@@ -135,12 +136,13 @@ interface Layout {
 function readLayout(line: string, at: BarSource, options: GenericCsvOptions, collector: SeriesCollector, file: string): Layout {
   const headers = splitCsvLine(line, at).map((header) => header.trim());
   const columns = resolveColumns(headers, options.columns ?? {}, at);
-  if (columns.symbol >= 0) return { headers, columns };
-  return { headers, columns, fixed: collector.builderFor(options.symbol ?? defaultSymbol(file), at, "symbol") };
+  const parseTime = memoizedTimeParser(parseGenericTime);
+  if (columns.symbol >= 0) return { headers, columns, parseTime };
+  return { headers, columns, parseTime, fixed: collector.builderFor(options.symbol ?? defaultSymbol(file), at, "symbol") };
 }
 
 function readRow(line: string, at: BarSource, layout: Layout, collector: SeriesCollector): void {
-  const { headers, columns } = layout;
+  const { headers, columns, parseTime } = layout;
   const cells = splitCsvLine(line, at);
   if (cells.length !== headers.length) {
     throw new InputError(
@@ -151,7 +153,7 @@ function readRow(line: string, at: BarSource, layout: Layout, collector: SeriesC
   }
   const cell = (field: Field) => cells[columns[field]]!;
   const header = (field: Field) => headers[columns[field]]!;
-  const stamp = timeField(cell("time"), at, header("time"), parseGenericTime, GENERIC_TIME_FORMATS);
+  const stamp = timeField(cell("time"), at, header("time"), parseTime, GENERIC_TIME_FORMATS);
   const bar = {
     time: stamp.time,
     day: stamp.day,

@@ -6,5 +6,6 @@ export { drawdownSeries, maxDrawdown, maxDrawdownWindow } from "./drawdown";
 export type { DrawdownWindow } from "./drawdown";
 export { medianInterval, periodsPerYear } from "./periods";
 export { annualizedGrowth, cagr, simpleReturns, totalReturn } from "./returns";
-export { calmar, sharpe, sortino, volatility } from "./risk-adjusted";
+export { calmar, returnStatistics, sharpe, sharpeOf, sortino, sortinoOf, volatility, volatilityOf } from "./risk-adjusted";
+export type { ReturnStatistics } from "./risk-adjusted";
 export { profitFactor, winRate } from "./trades";

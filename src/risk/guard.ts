@@ -33,14 +33,6 @@ export interface Refusal {
   reason: string;
 }
 
-/** What the guard needs to know about the account when it judges an order. */
-export interface AccountState {
-  equity: number;
-  /** Signed quantity held in the order's instrument. */
-  position: number;
-  /** Latest known price of the order's instrument. */
-  price: number;
-}
 
 function minutesOf(clock: string): number {
   return Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
@@ -69,8 +61,12 @@ export class RiskGuard {
     this.halted = false;
   }
 
-  /** Rules that need no fill price. Returns the refusal, or undefined when the order may go ahead. */
-  check(symbol: string, side: Side, quantity: number | "all", minute: number, account: AccountState): Refusal | undefined {
+  /**
+   * Judges an order before the broker sees it, given the account's equity, the signed position held in
+   * the symbol and its latest price. Returns the refusal, or undefined when the order may go ahead.
+   * (Plain numbers, not an object: this runs for every order of a million-bar backtest.)
+   */
+  check(symbol: string, side: Side, quantity: number | "all", minute: number, equity: number, position: number, price: number): Refusal | undefined {
     if (this.allowed && !this.allowed.has(symbol)) {
       return { rule: "allowed-tickers", reason: `${symbol} is not in the allowed tickers (${[...this.allowed].join(", ")})` };
     }
@@ -82,22 +78,24 @@ export class RiskGuard {
     if (max !== undefined && this.tradesToday >= max) {
       return { rule: "max-trades-per-day", reason: `already ${this.tradesToday} orders on ${formatDay(this.day)}; the limit is ${max} a day` };
     }
-    const entering = side === "buy" ? account.position >= 0 : account.position <= 0;
-    if (entering && this.lossCapHit(account.equity)) {
-      const loss = 1 - account.equity / this.dayStartEquity;
+    const entering = side === "buy" ? position >= 0 : position <= 0;
+    if (entering && this.lossCapHit(equity)) {
+      const loss = 1 - equity / this.dayStartEquity;
       return {
         rule: "daily-loss-cap",
         reason: `trading halted for ${formatDay(this.day)}: equity is down ${(loss * 100).toFixed(2)}% from the day's open ($${money(this.dayStartEquity)}), past the ${(this.limits.dailyLossCap! * 100).toFixed(2)}% cap; only exits are allowed`,
       };
     }
-    if (side === "buy" && account.position >= 0) {
-      const room = this.positionRoom(account);
-      if (room <= 0) return { rule: "max-position", reason: `the ${symbol} position is already at the limit of $${money(this.maxPositionValue(account.equity))}` };
-      if (quantity !== "all" && (account.position + quantity) * account.price > this.maxPositionValue(account.equity) * (1 + 1e-9)) {
-        return {
-          rule: "max-position",
-          reason: `buying ${quantity} ${symbol} at about $${money(account.price)} would make a $${money((account.position + quantity) * account.price)} position; the limit is $${money(this.maxPositionValue(account.equity))}`,
-        };
+    if (side === "buy" && position >= 0) {
+      const limit = this.maxPositionValue(equity);
+      if (limit !== Infinity) {
+        if (limit - position * price <= 0) return { rule: "max-position", reason: `the ${symbol} position is already at the limit of $${money(limit)}` };
+        if (quantity !== "all" && (position + quantity) * price > limit * (1 + 1e-9)) {
+          return {
+            rule: "max-position",
+            reason: `buying ${quantity} ${symbol} at about $${money(price)} would make a $${money((position + quantity) * price)} position; the limit is $${money(limit)}`,
+          };
+        }
       }
     }
     return undefined;
@@ -109,9 +107,10 @@ export class RiskGuard {
   }
 
   /** The largest quantity a buy may add at `price` without breaking the position limit. */
-  buyRoom(account: AccountState): number {
-    if (account.position < 0) return Infinity;
-    return this.positionRoom(account) / account.price;
+  buyRoom(equity: number, position: number, price: number): number {
+    if (position < 0) return Infinity;
+    const limit = this.maxPositionValue(equity);
+    return limit === Infinity ? Infinity : (limit - position * price) / price;
   }
 
   private lossCapHit(equity: number): boolean {
@@ -125,10 +124,5 @@ export class RiskGuard {
     const byValue = this.limits.maxPositionValue ?? Infinity;
     const byFraction = this.limits.maxPositionFraction !== undefined ? this.limits.maxPositionFraction * equity : Infinity;
     return Math.min(byValue, byFraction);
-  }
-
-  private positionRoom(account: AccountState): number {
-    const limit = this.maxPositionValue(account.equity);
-    return limit === Infinity ? Infinity : limit - Math.max(0, account.position) * account.price;
   }
 }

@@ -23,11 +23,12 @@ import {
   medianInterval,
   periodsPerYear,
   profitFactor,
-  sharpe,
-  sortino,
+  returnStatistics,
+  sharpeOf,
+  sortinoOf,
   totalReturn,
   turnover,
-  volatility,
+  volatilityOf,
   winRate,
 } from "../metrics/index";
 import type { BlockedOrder, Fill, RoundTrip } from "../model/order";
@@ -147,6 +148,7 @@ export async function backtest(options: BacktestOptions = {}, signal?: AbortSign
   const benchmark = benchmarkCurve(dataSet, opts.benchmark, series, steps, opts.cash);
   const cagrValue = steps === 0 ? 0 : annualizedGrowth(opts.cash, equity[steps - 1]!, steps, ppy);
   const drawdown = maxDrawdown(equity);
+  const stats = returnStatistics(equity);
   const pnls = outcome.roundTrips.map((trip) => trip.pnl);
   const ab = steps >= 2 ? alphaBeta(equity, benchmark.curve, ppy) : { alpha: 0, beta: 0 };
   return {
@@ -164,9 +166,9 @@ export async function backtest(options: BacktestOptions = {}, signal?: AbortSign
     finalEquity: steps > 0 ? equity[steps - 1]! : opts.cash,
     totalReturn: steps > 0 ? equity[steps - 1]! / opts.cash - 1 : 0,
     cagr: cagrValue,
-    volatility: volatility(equity, ppy),
-    sharpe: sharpe(equity, ppy),
-    sortino: sortino(equity, ppy),
+    volatility: volatilityOf(stats, ppy),
+    sharpe: sharpeOf(stats, ppy),
+    sortino: sortinoOf(stats, ppy),
     maxDrawdown: drawdown,
     calmar: calmar(cagrValue, drawdown),
     winRate: winRate(pnls),

@@ -4,7 +4,6 @@
  */
 import type { Broker, TradeLog } from "../broker/broker";
 import type { Portfolio } from "../broker/portfolio";
-import { normalizeSymbol } from "../data/symbols";
 import type { MarketView } from "../market/view";
 import { OrderRequestSchema } from "../model/order";
 import type { BlockRule, Order, OrderRequest, Side, ValidOrderRequest } from "../model/order";
@@ -81,13 +80,8 @@ export class TradingContext implements StrategyContext {
       const earlier = this.idempotencyKeys.get(request.idempotencyKey);
       if (earlier) return { ok: true, order: earlier };
     }
-    const symbol = normalizeSymbol(request.symbol);
-    const price = this.view.lastPrice(handle);
-    const refusal = this.guard.check(symbol, request.side, request.quantity, this.view.minute, {
-      equity: this.equity(),
-      position: this.portfolio.position(handle),
-      price,
-    });
+    const symbol = this.view.symbols[handle]!;
+    const refusal = this.guard.check(symbol, request.side, request.quantity, this.view.minute, this.equity(), this.portfolio.position(handle), this.view.lastPrice(handle));
     if (refusal) return this.block(symbol, request.side, request.quantity, refusal.rule, refusal.reason);
     // Built field by field: a spread plus extra fields is ~100x slower on V8 (dictionary-mode objects).
     const order: Order = {

@@ -57,18 +57,20 @@ class SmaCross implements Strategy {
   readonly name = "sma-cross";
   private handle = 0;
   private seen = 0;
-  private fastSum = 0.5;
-  private slowSum = 0.5;
+  private fastSum = 0;
+  private slowSum = 0;
   /** Comparison of fast vs slow at t-1; meaningful once seen > slow. */
   private previous = 0;
+  private readonly buyReason: string;
+  private readonly sellReason: string;
 
   constructor(
     private readonly fast: number,
     private readonly slow: number,
     private readonly symbol: string | undefined,
   ) {
-    this.fastSum = 0;
-    this.slowSum = 0;
+    this.buyReason = `SMA${fast} crossed above SMA${slow}`;
+    this.sellReason = `SMA${fast} crossed below SMA${slow}`;
   }
 
   init(ctx: StrategyContext): void {
@@ -94,8 +96,8 @@ class SmaCross implements Strategy {
     const now = compareSma(this.fastSum / fast, this.slowSum / slow);
     if (seen > slow) {
       const previous = this.previous;
-      if (previous <= 0 && now > 0 && ctx.portfolio.position(handle) === 0) ctx.buy(handle, "all", `SMA${fast} crossed above SMA${slow}`);
-      else if (previous >= 0 && now < 0 && ctx.portfolio.position(handle) > 0) ctx.sell(handle, "all", `SMA${fast} crossed below SMA${slow}`);
+      if (previous <= 0 && now > 0 && ctx.portfolio.position(handle) === 0) ctx.buy(handle, "all", this.buyReason);
+      else if (previous >= 0 && now < 0 && ctx.portfolio.position(handle) > 0) ctx.sell(handle, "all", this.sellReason);
     }
     this.previous = now;
   }

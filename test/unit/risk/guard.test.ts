@@ -16,26 +16,25 @@ async function script(series: BarSeries[], risk: RiskLimits, actions: Record<num
   });
 }
 
-const account = { equity: 10_000, position: 0, price: 100 };
 
 describe("the risk guard", () => {
   it("allows only the allowed tickers, in any spelling", () => {
     const guard = new RiskGuard({ allowedTickers: ["eth-usd", "AAPL"] });
     guard.startDay(20200102, 10_000);
-    expect(guard.check("ETH/USD", "buy", 1, 570, account)).toBeUndefined();
-    expect(guard.check("MSFT", "buy", 1, 570, account)).toMatchObject({ rule: "allowed-tickers", reason: expect.stringMatching(/MSFT is not in the allowed tickers/) });
+    expect(guard.check("ETH/USD", "buy", 1, 570, 10_000, 0, 100)).toBeUndefined();
+    expect(guard.check("MSFT", "buy", 1, 570, 10_000, 0, 100)).toMatchObject({ rule: "allowed-tickers", reason: expect.stringMatching(/MSFT is not in the allowed tickers/) });
   });
 
   it("limits a position's value, in cash or as a fraction of equity", () => {
     const byValue = new RiskGuard({ maxPositionValue: 5_000 });
-    expect(byValue.check("AAA", "buy", 50, 570, account)).toBeUndefined();
-    expect(byValue.check("AAA", "buy", 51, 570, account)).toMatchObject({ rule: "max-position" });
-    expect(byValue.check("AAA", "buy", 1, 570, { ...account, position: 50 })).toMatchObject({ rule: "max-position", reason: expect.stringMatching(/already at the limit/) });
-    expect(byValue.buyRoom({ ...account, position: 20 })).toBe(30);
+    expect(byValue.check("AAA", "buy", 50, 570, 10_000, 0, 100)).toBeUndefined();
+    expect(byValue.check("AAA", "buy", 51, 570, 10_000, 0, 100)).toMatchObject({ rule: "max-position" });
+    expect(byValue.check("AAA", "buy", 1, 570, 10_000, 50, 100)).toMatchObject({ rule: "max-position", reason: expect.stringMatching(/already at the limit/) });
+    expect(byValue.buyRoom(10_000, 20, 100)).toBe(30);
     // Selling is never limited by the position cap.
-    expect(byValue.check("AAA", "sell", 60, 570, { ...account, position: 60 })).toBeUndefined();
+    expect(byValue.check("AAA", "sell", 60, 570, 10_000, 60, 100)).toBeUndefined();
     const byFraction = new RiskGuard({ maxPositionFraction: 0.25 });
-    expect(byFraction.buyRoom(account)).toBe(25);
+    expect(byFraction.buyRoom(10_000, 0, 100)).toBe(25);
   });
 
   it("caps an all-cash buy at the position limit", async () => {
