@@ -25,23 +25,34 @@ export function parseFlags(command: string, argv: string[], options: Options): R
   }
 }
 
-export function numberFlag(values: Record<string, unknown>, name: string, check: { integer?: boolean; min?: number; exclusiveMin?: number; max?: number } = {}): number | undefined {
+export interface NumberCheck {
+  integer?: boolean;
+  min?: number;
+  exclusiveMin?: number;
+  max?: number;
+  /** A sensible value to show in the fix. */
+  example: number;
+}
+
+// The messages name the flag themselves, so they carry no separate field location.
+export function numberFlag(values: Record<string, unknown>, name: string, check: NumberCheck): number | undefined {
   const raw = values[name];
   if (raw === undefined) return undefined;
   const text = String(raw).trim();
   const value = Number(text);
   const kind = check.integer ? "a whole number" : "a number";
+  const fix = `e.g. --${name} ${check.example}`;
   if (text === "" || !Number.isFinite(value) || (check.integer && !Number.isInteger(value))) {
-    throw new InputError(`--${name} must be ${kind}, not "${raw}"`, `e.g. --${name} ${check.integer ? 10 : 0.001}`, { field: name });
+    throw new InputError(`--${name} must be ${kind}, not "${raw}"`, fix);
   }
   if (check.exclusiveMin !== undefined && !(value > check.exclusiveMin)) {
-    throw new InputError(`--${name} must be greater than ${check.exclusiveMin}, not ${value}`, `Give a positive --${name}`, { field: name });
+    throw new InputError(`--${name} must be greater than ${check.exclusiveMin}, not ${value}`, fix);
   }
   if (check.min !== undefined && value < check.min) {
-    throw new InputError(`--${name} must be at least ${check.min}, not ${value}`, `Give --${name} of ${check.min} or more`, { field: name });
+    throw new InputError(`--${name} must be at least ${check.min}, not ${value}`, fix);
   }
   if (check.max !== undefined && value > check.max) {
-    throw new InputError(`--${name} must be at most ${check.max}, not ${value}`, `Give --${name} of ${check.max} or less`, { field: name });
+    throw new InputError(`--${name} must be at most ${check.max}, not ${value}`, fix);
   }
   return value;
 }
@@ -50,14 +61,16 @@ export function choiceFlag<T extends string>(values: Record<string, unknown>, na
   const raw = values[name];
   if (raw === undefined) return undefined;
   if (!choices.includes(raw as T)) {
-    throw new InputError(`--${name} must be one of ${choices.join(", ")}, not "${raw}"`, `e.g. --${name} ${choices[0]}`, { field: name });
+    throw new InputError(`--${name} must be one of ${choices.join(", ")}, not "${raw}"`, `e.g. --${name} ${choices[0]}`);
   }
   return raw as T;
 }
 
 export function stringFlag(values: Record<string, unknown>, name: string): string | undefined {
   const raw = values[name];
-  return typeof raw === "string" ? raw : undefined;
+  if (raw === undefined) return undefined;
+  if (typeof raw !== "string" || raw.trim() === "") throw new InputError(`--${name} is empty`, `Give a value, e.g. --${name} VALUE, or leave the flag out`);
+  return raw;
 }
 
 /** JSON with non-finite numbers as null (JSON has no Infinity). */

@@ -1,5 +1,6 @@
 /** `aibt backtest`: one backtest, a readable summary or one JSON object. */
 import { parseColumnMapping } from "../data/feeds";
+import { InputError } from "../errors";
 import type { DataFormat } from "../data/feeds";
 import { backtest, BUILT_IN_STRATEGIES } from "../run/backtest";
 import type { BacktestOptions, BacktestSummary } from "../run/backtest";
@@ -69,14 +70,20 @@ export async function backtestCommand(argv: string[], out: (text: string) => voi
     to: stringFlag(flags, "to"),
     benchmark: stringFlag(flags, "benchmark"),
     strategy: choiceFlag(flags, "strategy", BUILT_IN_STRATEGIES) ?? "sma-cross",
-    fast: numberFlag(flags, "fast", { integer: true, min: 1 }),
-    slow: numberFlag(flags, "slow", { integer: true, min: 2 }),
-    cash: numberFlag(flags, "cash", { exclusiveMin: 0 }),
-    commission: numberFlag(flags, "commission", { min: 0, max: 0.5 }),
-    slippageBps: numberFlag(flags, "slippage-bps", { min: 0, max: 1000 }),
+    fast: numberFlag(flags, "fast", { integer: true, min: 1, example: 10 }),
+    slow: numberFlag(flags, "slow", { integer: true, min: 2, example: 50 }),
+    // An upper bound keeps equity arithmetic far from overflow (1e308 cash made Infinity% returns).
+    cash: numberFlag(flags, "cash", { exclusiveMin: 0, max: 1e12, example: 100000 }),
+    commission: numberFlag(flags, "commission", { min: 0, max: 0.5, example: 0.001 }),
+    slippageBps: numberFlag(flags, "slippage-bps", { min: 0, max: 1000, example: 5 }),
     fill: choiceFlag(flags, "fill", ["next-open", "close"] as const),
     fractional: flags.fractional === true,
   };
+  for (const flag of ["format", "columns"]) {
+    if (flags[flag] !== undefined && flags.data === undefined) {
+      throw new InputError(`--${flag} applies to a --data file, and none was given`, `Add --data FILE, or drop --${flag} to use the shipped sample`);
+    }
+  }
   const result = await backtest(dropUndefined(options), signal);
   const summary: BacktestSummary = pickSummary(result);
   out(flags.json ? `${toJson(summary)}\n` : formatSummary(summary, options));

@@ -18,9 +18,9 @@ export async function benchCommand(argv: string[], out: (text: string) => void, 
     help: { type: "boolean", short: "h" },
   });
   if (flags.help) return out(BENCH_HELP);
-  const bars = numberFlag(flags, "bars", { integer: true, min: 1000, max: 50_000_000 });
-  const repetitions = numberFlag(flags, "repetitions", { integer: true, min: 1, max: 100 });
-  const seed = numberFlag(flags, "seed", { integer: true, min: 0 });
+  const bars = numberFlag(flags, "bars", { integer: true, min: 1000, max: 50_000_000, example: 1_000_000 });
+  const repetitions = numberFlag(flags, "repetitions", { integer: true, min: 1, max: 100, example: 7 });
+  const seed = numberFlag(flags, "seed", { integer: true, min: 0, example: 42 });
   const report = await runBench({ ...(bars ? { bars } : {}), ...(repetitions ? { repetitions } : {}), ...(seed !== undefined ? { seed } : {}) }, signal);
   if (flags.json) return out(`${toJson(report)}\n`);
   const rate = (value: number) => `${(value / 1e6).toFixed(1)} M bars/s`;

@@ -28,10 +28,10 @@ export function generateCommand(argv: string[], out: (text: string) => void): vo
   const interval = choiceFlag(flags, "interval", ["daily", "1", "5", "15", "30"] as const) ?? "daily";
   const series = syntheticSeries({
     symbols,
-    bars: numberFlag(flags, "bars", { integer: true, min: 1, max: 5_000_000 }) ?? (interval === "daily" ? 1260 : 390),
+    bars: numberFlag(flags, "bars", { integer: true, min: 1, max: 5_000_000, example: 390 }) ?? (interval === "daily" ? 1260 : 390),
     interval: interval === "daily" ? "daily" : Number(interval),
     start: stringFlag(flags, "start") ?? "2020-01-02",
-    seed: numberFlag(flags, "seed", { integer: true, min: 0 }) ?? 1,
+    seed: numberFlag(flags, "seed", { integer: true, min: 0, example: 1 }) ?? 1,
   });
   const lines = ["symbol,timestamp,open,high,low,close,volume"];
   for (const s of series) {

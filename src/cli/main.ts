@@ -2,7 +2,7 @@
  * The `aibt` command. User mistakes print one clear line and exit 1 (never a stack trace); anything
  * else is a bug and prints its stack with exit 2.
  */
-import { isInputError } from "../errors";
+import { InputError, isInputError } from "../errors";
 import { backtestCommand } from "./backtest-command";
 import { benchCommand } from "./bench-command";
 import { generateCommand } from "./generate-command";
@@ -34,7 +34,10 @@ export async function main(argv: string[], out: (text: string) => void, signal?:
   const [name, ...rest] = argv;
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
     const topic = name === "help" ? rest[0] : undefined;
-    if (topic && COMMANDS[topic]) return main([topic, "--help"], out, signal);
+    if (topic !== undefined) {
+      if (!COMMANDS[topic]) throw new InputError(`no command "${topic}"`, `Commands: ${Object.keys(COMMANDS).join(", ")}`);
+      return main([topic, "--help"], out, signal);
+    }
     out(HELP);
     return 0;
   }

@@ -15,7 +15,7 @@ export function formatSummary(s: BacktestSummary, options: BacktestOptions): str
     ["Volatility", `${pct(s.volatility)} a year`],
     ["Sharpe / Sortino", `${num(s.sharpe)} / ${num(s.sortino)}`],
     ["Max drawdown", `${pct(s.maxDrawdown)}   Calmar ${num(s.calmar)}`],
-    ["Trades", `${s.fills} fills, ${s.roundTrips} round trips, win rate ${pct(s.winRate)}, profit factor ${num(s.profitFactor)}`],
+    ["Trades", s.roundTrips === 0 ? `${s.fills} fills, no closed round trips` : `${s.fills} fills, ${s.roundTrips} round trips, win rate ${pct(s.winRate)}, profit factor ${num(s.profitFactor)}`],
     ["Exposure / turnover", `${pct(s.exposure)} of bars in the market, turnover ${num(s.turnover, 1)}x`],
     ["Commission paid", money(s.commissionPaid)],
     ["Alpha / beta", `${pct(s.alpha)} a year / ${num(s.beta)}  vs ${s.benchmark}`],

@@ -35,10 +35,10 @@ function readDataFile(file: string): string {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") {
-      throw new InputError(`data file not found: ${file}`, "Make sure the file exists and check the --data path", { file });
+      throw new InputError("data file not found", "Make sure the file exists and check the --data path", { file });
     }
     if (code === "EISDIR") {
-      throw new InputError(`${file} is a folder, not a data file`, "Point it at a .csv or .jsonl file: check the --data path", { file });
+      throw new InputError("this is a folder, not a data file", "Point it at a .csv or .jsonl file: check the --data path", { file });
     }
     throw new InputError(`cannot read ${file} (${code ?? String(error)})`, "Check the file's permissions and check the --data path", { file });
   }

@@ -100,7 +100,7 @@ function resolveColumns(headers: readonly string[], mapping: ColumnMapping, at: 
   const missing = REQUIRED.filter((field) => columns[field] < 0);
   if (missing.length > 0) {
     throw new InputError(
-      `no column for ${missing.join(", ")} (headers found: ${headers.join(", ")})`,
+      `no column for ${missing.join(", ")} (headers found: ${describeHeaders(headers)})`,
       `Name the columns with --columns ${missing.map((field) => `${field}=<header>`).join(",")}`,
       { ...at, field: missing[0] },
     );
@@ -177,4 +177,10 @@ export function parseGenericCsv(text: string, file: string, options: GenericCsvO
     else layout = readLayout(line, at, options, collector, file);
   });
   return collector.finish(file);
+}
+
+/** The headers for an error message, cut short: a binary or JSON file has one enormous "header". */
+function describeHeaders(headers: readonly string[]): string {
+  const shown = headers.slice(0, 12).map((header) => (header.length > 40 ? `${header.slice(0, 37)}...` : header));
+  return `${shown.join(", ")}${headers.length > 12 ? `, ... (${headers.length} in all)` : ""}`;
 }

@@ -4,7 +4,7 @@
  * symbols are correlated; intraday bars have the U-shaped volume of a real session. It is not real data
  * and is labelled as such wherever it is shown.
  */
-import { nyLocalToEpoch, REGULAR_OPEN_MINUTE } from "./calendar";
+import { nyLocalToEpoch, parseDay, REGULAR_OPEN_MINUTE } from "./calendar";
 import { normalDraws, seededRandom } from "./random";
 import type { BarSeries } from "./series";
 import { instrumentOf } from "./symbols";
@@ -33,8 +33,8 @@ export function syntheticSeries(options: SyntheticOptions): BarSeries[] {
   if (interval !== "daily" && !(Number.isInteger(interval) && interval >= 1 && SESSION_MINUTES % interval === 0)) {
     throw new InputError(`interval ${interval} does not divide a 390-minute session`, "Use 1, 5, 15, 30, 65 or 390 minutes, or daily", { field: "interval" });
   }
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(options.start);
-  if (!match) throw new InputError(`start "${options.start}" is not a date`, "Use YYYY-MM-DD", { field: "start" });
+  const startDay = parseDay(options.start);
+  if (startDay === undefined) throw new InputError(`start "${options.start}" is not a date`, "Use a real date as YYYY-MM-DD, e.g. 2020-01-02", { field: "start" });
   const barsPerDay = interval === "daily" ? 1 : SESSION_MINUTES / interval;
   const periodsPerYear = 252 * barsPerDay;
   const drift = (options.drift ?? 0.07) / periodsPerYear;
@@ -44,7 +44,7 @@ export function syntheticSeries(options: SyntheticOptions): BarSeries[] {
   const time = new Float64Array(bars);
   const day = new Int32Array(bars);
   const minute = new Int16Array(bars);
-  const calendarDay = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  const calendarDay = new Date(Date.UTC(Math.floor(startDay / 10000), (Math.floor(startDay / 100) % 100) - 1, startDay % 100));
   for (let i = 0; i < bars; ) {
     const weekday = calendarDay.getUTCDay();
     if (weekday !== 0 && weekday !== 6) {

@@ -171,19 +171,36 @@ describe("aibt generate: bad input writes nothing", () => {
   });
 });
 
-// Known bugs outside src/cli (reported, not fixed here): `it.fails` passes while the bug is there and
-// fails once it is fixed, as a reminder to turn these into plain tests.
-describe("known bugs", () => {
-  it.fails("generate --out <existing folder> crashes with a stack (exit 2) instead of an input error [src/files.ts]", () => {
+describe("writing generated data", () => {
+  it("refuses an --out that is a folder, with a clear message", () => {
     expectInputError(runCli(["generate", "--bars", "2", "--out", tmp.dir]), ["folder"]);
   });
 
-  it.fails("generate --out <file>/x.csv crashes with ENOTDIR from the temp-file cleanup [src/files.ts]", () => {
+  it("refuses an --out inside a file, without a stack from the cleanup", () => {
     const file = tmp.file("plain-file.txt", "x\n");
     expectInputError(runCli(["generate", "--bars", "2", "--out", path.join(file, "x.csv")]), ["cannot write"]);
   });
 
-  it.fails("generate --start 2020-99-99 is accepted and rolls over to 2028 instead of failing [src/data/synthetic.ts]", () => {
+  it("refuses an impossible --start date instead of rolling it over", () => {
     expectInputError(runCli(["generate", "--bars", "2", "--start", "2020-99-99"]), ["not a date"]);
+  });
+});
+
+describe("flags that need another flag", () => {
+  it("--format and --columns without --data are refused, not ignored", () => {
+    expectInputError(runCli(["backtest", "--format", "csv"]), ["--format applies to a --data file"]);
+    expectInputError(runCli(["backtest", "--columns", "close=Close"]), ["--columns applies to a --data file"]);
+  });
+
+  it("help for a command that does not exist says so", () => {
+    expectInputError(runCli(["help", "frobnicate"]), ['no command "frobnicate"']);
+  });
+
+  it("an empty --symbol is refused with the flag named", () => {
+    expectInputError(runCli(["backtest", "--symbol", ""]), ["--symbol is empty"]);
+  });
+
+  it("an absurd --cash is refused before it overflows the arithmetic", () => {
+    expectInputError(runCli(["backtest", "--cash", "1e308"]), ["--cash must be at most"]);
   });
 });
