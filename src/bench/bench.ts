@@ -4,9 +4,13 @@
  * identical. A benchmark, never a test: the figure goes in the README, no test asserts a time.
  */
 import { performance } from "node:perf_hooks";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { syntheticSeries } from "../data/synthetic";
 import { backtest } from "../run/backtest";
 import { referenceSmaCross } from "./reference";
+import type { ReferenceResult } from "./reference";
+import type { BacktestSummary } from "../run/backtest";
 
 export interface BenchOptions {
   bars?: number;
@@ -26,7 +30,7 @@ export interface BenchReport {
   identical: boolean;
   engineMs: number[];
   referenceMs: number[];
-  result: { fills: number; roundTrips: number; finalEquity: number; sharpe: number; maxDrawdown: number };
+  result: ReferenceResult;
 }
 
 const FAST = 10;
@@ -37,7 +41,7 @@ const MINUTE_BARS_PER_YEAR = 252 * 390;
 
 export async function runBench(options: BenchOptions = {}, signal?: AbortSignal): Promise<BenchReport> {
   const bars = options.bars ?? 1_000_000;
-  const repetitions = options.repetitions ?? 7;
+  const repetitions = options.repetitions ?? 11;
   const [series] = syntheticSeries({ symbols: ["SYN"], start: "2015-01-02", bars, interval: 1, seed: options.seed ?? 42 });
   const engine = () =>
     backtest({ data: [series!], strategy: "sma-cross", fast: FAST, slow: SLOW, commission: COMMISSION, fractional: true, cash: CASH, periodsPerYear: MINUTE_BARS_PER_YEAR }, signal);
@@ -49,21 +53,19 @@ export async function runBench(options: BenchOptions = {}, signal?: AbortSignal)
   let referenceResult = reference();
   const engineMs: number[] = [];
   const referenceMs: number[] = [];
+  const collectGarbage = garbageCollector();
   for (let r = 0; r < repetitions; r++) {
     signal?.throwIfAborted();
+    collectGarbage();
     let started = performance.now();
     engineResult = await engine();
     engineMs.push(performance.now() - started);
+    collectGarbage();
     started = performance.now();
     referenceResult = reference();
     referenceMs.push(performance.now() - started);
   }
-  const identical =
-    engineResult.fills === referenceResult.fills &&
-    engineResult.roundTrips === referenceResult.roundTrips &&
-    engineResult.finalEquity === referenceResult.finalEquity &&
-    engineResult.sharpe === referenceResult.sharpe &&
-    engineResult.maxDrawdown === referenceResult.maxDrawdown;
+  const identical = sameResults(engineResult, referenceResult);
   const engineBarsPerSec = bars / (median(engineMs) / 1000);
   const referenceBarsPerSec = bars / (median(referenceMs) / 1000);
   const ratio = engineBarsPerSec / referenceBarsPerSec;
@@ -79,14 +81,25 @@ export async function runBench(options: BenchOptions = {}, signal?: AbortSignal)
     identical,
     engineMs,
     referenceMs,
-    result: {
-      fills: engineResult.fills,
-      roundTrips: engineResult.roundTrips,
-      finalEquity: engineResult.finalEquity,
-      sharpe: engineResult.sharpe,
-      maxDrawdown: engineResult.maxDrawdown,
-    },
+    result: referenceResult,
   };
+}
+
+/** Every field the reference computes, equal to the last bit (win rate and profit factor to rounding: the engine sums trip P&L in another order). */
+export function sameResults(engine: BacktestSummary, reference: ReferenceResult): boolean {
+  const exact = ["bars", "fills", "roundTrips", "finalEquity", "totalReturn", "sharpe", "sortino", "maxDrawdown", "cagr", "exposure"] as const;
+  const close = (a: number, b: number) => a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
+  return exact.every((key) => engine[key] === reference[key]) && close(engine.winRate, reference.winRate) && close(engine.profitFactor, reference.profitFactor);
+}
+
+/**
+ * A full collection before each timed run, so neither side pays for the other's garbage. Node hides
+ * gc() unless started with --expose-gc; the flag can be set at run time and read from a new context.
+ */
+function garbageCollector(): () => void {
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as (() => void) | undefined;
+  return typeof gc === "function" ? gc : () => {};
 }
 
 function median(values: number[]): number {

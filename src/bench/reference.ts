@@ -4,7 +4,7 @@
  * tolerance, all-cash sizing, commission on notional). The engine must match it bit for bit; the speed
  * ratio between the two is the engine's overhead (broker, portfolio, risk guard, view).
  */
-import { maxDrawdown, sharpe } from "../metrics/index";
+import { annualizedGrowth, maxDrawdown, returnStatistics, sharpeOf, sortinoOf } from "../metrics/index";
 import { compareSma, SMA_RESYNC_BARS } from "../strategy/sma-cross";
 
 export interface ReferenceInput {
@@ -18,13 +18,20 @@ export interface ReferenceInput {
   periodsPerYear: number;
 }
 
+/** The fields `aibt backtest --json` must report, computed by the reference. */
 export interface ReferenceResult {
   bars: number;
   fills: number;
   roundTrips: number;
   finalEquity: number;
+  totalReturn: number;
   sharpe: number;
+  sortino: number;
   maxDrawdown: number;
+  cagr: number;
+  winRate: number;
+  profitFactor: number;
+  exposure: number;
 }
 
 export function referenceSmaCross(input: ReferenceInput): ReferenceResult {
@@ -37,6 +44,11 @@ export function referenceSmaCross(input: ReferenceInput): ReferenceResult {
   let pendingSell = false;
   let fills = 0;
   let roundTrips = 0;
+  let entryCost = 0;
+  let wins = 0;
+  let grossProfit = 0;
+  let grossLoss = 0;
+  let barsInMarket = 0;
   let fastSum = 0;
   let slowSum = 0;
   let previous = 0;
@@ -49,7 +61,9 @@ export function referenceSmaCross(input: ReferenceInput): ReferenceResult {
       if (!fractional) quantity = Math.floor(quantity);
       if (quantity > 0) {
         const notional = quantity * price;
-        cash -= notional + quantity * price * commission;
+        const fee = quantity * price * commission;
+        cash -= notional + fee;
+        entryCost = notional + fee;
         shares = quantity;
         fills++;
       }
@@ -57,7 +71,13 @@ export function referenceSmaCross(input: ReferenceInput): ReferenceResult {
       pendingSell = false;
       const price = open[t]!;
       const notional = shares * price;
-      cash += notional - shares * price * commission;
+      const proceeds = notional - shares * price * commission;
+      cash += proceeds;
+      const pnl = proceeds - entryCost;
+      if (pnl > 0) {
+        wins++;
+        grossProfit += pnl;
+      } else if (pnl < 0) grossLoss -= pnl;
       shares = 0;
       fills++;
       roundTrips++;
@@ -83,14 +103,23 @@ export function referenceSmaCross(input: ReferenceInput): ReferenceResult {
       }
       previous = now;
     }
+    if (shares !== 0) barsInMarket++;
     equity[t] = cash + (shares === 0 ? 0 : shares * c);
   }
+  const finalEquity = n > 0 ? equity[n - 1]! : input.cash;
+  const stats = returnStatistics(equity);
   return {
     bars: n,
     fills,
     roundTrips,
-    finalEquity: n > 0 ? equity[n - 1]! : input.cash,
-    sharpe: sharpe(equity, input.periodsPerYear),
+    finalEquity,
+    totalReturn: finalEquity / input.cash - 1,
+    sharpe: sharpeOf(stats, input.periodsPerYear),
+    sortino: sortinoOf(stats, input.periodsPerYear),
     maxDrawdown: maxDrawdown(equity),
+    cagr: annualizedGrowth(input.cash, finalEquity, n, input.periodsPerYear),
+    winRate: roundTrips === 0 ? 0 : wins / roundTrips,
+    profitFactor: grossLoss === 0 ? (grossProfit > 0 ? Infinity : 0) : grossProfit / grossLoss,
+    exposure: n === 0 ? 0 : barsInMarket / n,
   };
 }

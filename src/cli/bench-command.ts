@@ -5,7 +5,7 @@ import { numberFlag, parseFlags, toJson } from "./args";
 export const BENCH_HELP = `Usage: aibt bench [--json] [--bars N] [--repetitions N] [--seed N]
 
 Runs sma-cross 10/50 on generated minute bars (default 1,000,000) through the engine and through a
-tight reference loop over typed arrays, alternated in one process; prints bars/s (medians), their
+tight reference loop over typed arrays, alternated in one process (a full GC before each timed run); prints bars/s (medians), their
 ratio (target >= 1/3) and whether both produced identical results.
 `;
 

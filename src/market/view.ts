@@ -25,19 +25,22 @@ export class MarketView {
   private readonly handles = new Map<string, number>();
   /** Symbols in handle order: `symbols[handle]`. */
   readonly symbols: readonly string[];
-  // The columns, held directly: strategies read them every bar, so one indirection less matters.
-  private readonly opens: readonly Float64Array[];
-  private readonly highs: readonly Float64Array[];
-  private readonly lows: readonly Float64Array[];
-  private readonly closes: readonly Float64Array[];
-  private readonly volumes: readonly Float64Array[];
+  // Each field as one flat column, instrument after instrument (index handle * stride + step):
+  // strategies read them every bar, and one typed-array load is much cheaper than an array of arrays.
+  private readonly stride: number;
+  private readonly opens: Float64Array;
+  private readonly highs: Float64Array;
+  private readonly lows: Float64Array;
+  private readonly closes: Float64Array;
+  private readonly volumes: Float64Array;
 
   constructor(private readonly market: Market) {
-    this.opens = market.open;
-    this.highs = market.high;
-    this.lows = market.low;
-    this.closes = market.close;
-    this.volumes = market.volume;
+    this.stride = market.length;
+    this.opens = flatten(market.open);
+    this.highs = flatten(market.high);
+    this.lows = flatten(market.low);
+    this.closes = flatten(market.close);
+    this.volumes = flatten(market.volume);
     this.symbols = market.instruments.map((instrument) => instrument.symbol);
     this.symbols.forEach((symbol, index) => this.handles.set(symbol, index));
   }
@@ -77,42 +80,40 @@ export class MarketView {
     return this.handles.has(normalizeSymbol(symbol));
   }
 
-  private index(ago: number): number {
-    if (!(ago >= 0)) throw new LookAheadError(`bar ${ago} is after the current bar: the future is not visible`);
-    return this.current - ago;
-  }
+  // The accessors are kept tiny (the error path lives in `outside`) so V8 inlines them into a
+  // strategy's per-bar code; a call it does not inline returns its number boxed: one allocation a call.
 
   /** Close `ago` bars back (0 = the current bar); NaN before the first bar or where the symbol has no bar. */
   close(handle: number, ago = 0): number {
-    const i = this.index(ago);
-    return i >= 0 ? this.closes[handle]![i]! : NaN;
+    const i = this.current - ago;
+    return ago >= 0 && i >= 0 ? this.closes[handle * this.stride + i]! : outside(ago);
   }
 
   open(handle: number, ago = 0): number {
-    const i = this.index(ago);
-    return i >= 0 ? this.opens[handle]![i]! : NaN;
+    const i = this.current - ago;
+    return ago >= 0 && i >= 0 ? this.opens[handle * this.stride + i]! : outside(ago);
   }
 
   high(handle: number, ago = 0): number {
-    const i = this.index(ago);
-    return i >= 0 ? this.highs[handle]![i]! : NaN;
+    const i = this.current - ago;
+    return ago >= 0 && i >= 0 ? this.highs[handle * this.stride + i]! : outside(ago);
   }
 
   low(handle: number, ago = 0): number {
-    const i = this.index(ago);
-    return i >= 0 ? this.lows[handle]![i]! : NaN;
+    const i = this.current - ago;
+    return ago >= 0 && i >= 0 ? this.lows[handle * this.stride + i]! : outside(ago);
   }
 
   volume(handle: number, ago = 0): number {
-    const i = this.index(ago);
-    return i >= 0 ? this.volumes[handle]![i]! : NaN;
+    const i = this.current - ago;
+    return ago >= 0 && i >= 0 ? this.volumes[handle * this.stride + i]! : outside(ago);
   }
 
   /** The latest known close at or before now (skipping steps where the symbol had no bar). */
   lastPrice(handle: number): number {
-    const closes = this.closes[handle]!;
+    const base = handle * this.stride;
     for (let i = this.current; i >= 0; i--) {
-      const price = closes[i]!;
+      const price = this.closes[base + i]!;
       if (price === price) return price;
     }
     return NaN;
@@ -132,4 +133,19 @@ export class MarketView {
       volume: m.volume[handle]!.slice(start, end),
     };
   }
+}
+
+/** A bar before the first one is NaN; a bar after now (or a nonsense offset) is look-ahead: it throws. */
+function outside(ago: number): number {
+  if (ago >= 0) return NaN;
+  throw new LookAheadError(`bar ${ago} is after the current bar: the future is not visible`);
+}
+
+/** One column per instrument, end to end; a single column is used as it is (no copy). */
+function flatten(columns: readonly Float64Array[]): Float64Array {
+  if (columns.length === 1) return columns[0]!;
+  const stride = columns[0]?.length ?? 0;
+  const flat = new Float64Array(stride * columns.length);
+  columns.forEach((column, handle) => flat.set(column, handle * stride));
+  return flat;
 }

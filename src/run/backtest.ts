@@ -145,12 +145,13 @@ export async function backtest(options: BacktestOptions = {}, signal?: AbortSign
   const times = series.time.subarray(0, steps);
   const ppy = opts.periodsPerYear ?? inferPeriodsPerYear(times);
   const equity = outcome.equity;
-  const benchmark = benchmarkCurve(dataSet, opts.benchmark, series, steps, opts.cash);
+  const benchmark = benchmarkPrices(dataSet, opts.benchmark, series, steps);
   const cagrValue = steps === 0 ? 0 : annualizedGrowth(opts.cash, equity[steps - 1]!, steps, ppy);
   const drawdown = maxDrawdown(equity);
   const stats = returnStatistics(equity);
   const pnls = outcome.roundTrips.map((trip) => trip.pnl);
-  const ab = steps >= 2 ? alphaBeta(equity, benchmark.curve, ppy) : { alpha: 0, beta: 0 };
+  // Returns are scale-free, so the benchmark's prices serve as its buy-and-hold equity here.
+  const ab = steps >= 2 ? alphaBeta(equity, benchmark.prices, ppy) : { alpha: 0, beta: 0 };
   return {
     status: outcome.status,
     strategy: strategy.name,
@@ -177,14 +178,21 @@ export async function backtest(options: BacktestOptions = {}, signal?: AbortSign
     turnover: turnover(outcome.tradedNotional, equity),
     commissionPaid: outcome.commissionPaid,
     benchmark: benchmark.name,
-    benchmarkReturn: steps > 0 ? totalReturn(benchmark.curve) : 0,
+    benchmarkReturn: steps > 0 ? totalReturn(benchmark.prices) : 0,
     alpha: ab.alpha,
     beta: ab.beta,
     periodsPerYear: ppy,
     times,
     equityCurve: equity,
     exposureCurve: outcome.exposure,
-    benchmarkCurve: benchmark.curve,
+    /** The benchmark's buy-and-hold equity from the same cash (computed when first read: display data). */
+    get benchmarkCurve() {
+      const prices = benchmark.prices;
+      const curve = new Float64Array(prices.length);
+      const scale = opts.cash / prices[0]!;
+      for (let i = 0; i < prices.length; i++) curve[i] = prices[i]! * scale;
+      return curve;
+    },
     fillLog: outcome.log.fills,
     tradeLog: outcome.roundTrips,
     blockedLog: outcome.log.blocked,
@@ -275,28 +283,29 @@ function inferPeriodsPerYear(times: Float64Array): number {
   return interval > 0 ? periodsPerYear(interval) : 252;
 }
 
-/** The benchmark's equity: the same cash in buy-and-hold of the benchmark symbol, marked at each step. */
-function benchmarkCurve(dataSet: DataSet, benchmark: string | undefined, traded: BarSeries, steps: number, cash: number): { name: string; curve: Float64Array } {
-  const curve = new Float64Array(steps);
+/**
+ * The benchmark's closes on the traded series' timeline, forward-filled (and back-filled before its
+ * first bar, so it is flat there). By default the traded symbol itself: its closes, with no copy.
+ */
+function benchmarkPrices(dataSet: DataSet, benchmark: string | undefined, traded: BarSeries, steps: number): { name: string; prices: Float64Array } {
   const reference = benchmark === undefined ? traded : findSeries(dataSet, benchmark, "benchmark");
-  if (steps === 0) return { name: reference.instrument.symbol, curve };
+  if (reference === traded) return { name: traded.instrument.symbol, prices: traded.close.subarray(0, steps) };
+  const prices = new Float64Array(steps);
   const tradedTimes = traded.time;
   const referenceTimes = reference.time;
   const referenceCloses = reference.close;
-  // Forward-fill the benchmark's closes onto the traded series' times.
   let j = 0;
   let last = NaN;
   let first = -1;
   for (let i = 0; i < steps; i++) {
     const t = tradedTimes[i]!;
     while (j < referenceTimes.length && referenceTimes[j]! <= t) last = referenceCloses[j++]!;
-    curve[i] = last;
+    prices[i] = last;
     if (first < 0 && last === last) first = i;
   }
   if (first < 0) {
     throw new InputError(`benchmark ${reference.instrument.symbol} has no bars before ${formatDay(traded.day[steps - 1]!)}`, "Pick a benchmark that covers the backtest's range", { field: "benchmark" });
   }
-  const scale = cash / curve[first]!;
-  for (let i = 0; i < steps; i++) curve[i] = i < first ? cash : curve[i]! * scale;
-  return { name: reference.instrument.symbol, curve };
+  prices.fill(prices[first]!, 0, first);
+  return { name: reference.instrument.symbol, prices };
 }

@@ -6,13 +6,13 @@
  */
 import { Broker, BrokerConfigSchema, TradeLog } from "../broker/broker";
 import type { BrokerConfig } from "../broker/broker";
+import type { Strategy } from "../strategy/strategy";
 import { Portfolio } from "../broker/portfolio";
 import type { Market } from "../market/market";
 import { MarketView } from "../market/view";
 import type { RoundTrip } from "../model/order";
 import { RiskGuard } from "../risk/guard";
 import type { RiskLimits } from "../risk/guard";
-import type { Strategy } from "../strategy/strategy";
 import { TradingContext } from "./context";
 
 export interface RunProgress {
@@ -54,60 +54,119 @@ export interface RunOutcome {
   commissionPaid: number;
 }
 
-const ABORT_CHECK_MASK = 1023;
+/** Steps per synchronous chunk: the cancellation check runs between chunks. */
+const CHUNK = 1024;
 
 export async function runLoop(setup: RunSetup, signal?: AbortSignal): Promise<RunOutcome> {
-  const { market, strategy } = setup;
-  const n = market.length;
-  const instruments = market.instruments.length;
-  const config = BrokerConfigSchema.parse(setup.broker ?? {});
-  const view = new MarketView(market);
-  const portfolio = new Portfolio(setup.initialCash, market.instruments);
-  const log = new TradeLog();
-  const guard = new RiskGuard(setup.risk);
-  const marks = new Float64Array(instruments).fill(NaN);
-  const broker = new Broker(market, portfolio, guard, config, log, marks);
-  const ctx = new TradingContext(view, portfolio, broker, guard, log, marks);
-  const equity = new Float64Array(n);
-  const exposure = new Float64Array(n);
-  const closes = market.close;
-  const days = market.day;
-  const quantity = portfolio.quantity;
-  const onProgress = setup.onProgress;
-  const progressEvery = Math.max(1, Math.ceil(n / Math.max(1, setup.progressEvents ?? 100)));
-  let nextProgress = progressEvery - 1;
-  let day = -1;
-  let steps = 0;
+  const run = new Run(setup, signal);
+  if (setup.strategy.init) await setup.strategy.init(run.ctx);
+  const n = setup.market.length;
   let status: RunStatus = "completed";
-
-  if (strategy.init) await strategy.init(ctx);
-
-  for (let t = 0; t < n; t++) {
-    if ((t & ABORT_CHECK_MASK) === 0 && signal?.aborted) {
+  while (run.next < n) {
+    if (signal?.aborted) {
       status = "cancelled";
       break;
     }
-    view.advanceTo(t);
-    if (days[t] !== day) {
-      day = days[t]!;
-      guard.startDay(day, t === 0 ? setup.initialCash : equity[t - 1]!);
-      broker.startDay(day);
-    }
-    if (broker.pending.length !== 0) broker.fillAt(t);
-    for (let h = 0; h < instruments; h++) {
-      const c = closes[h]![t]!;
-      if (c === c) marks[h] = c;
-    }
-    const decision = strategy.onBar(ctx, signal);
-    let cancelled = false;
+    const decision = run.steps(Math.min(n, run.next + CHUNK));
     if (decision !== undefined) {
+      // An async strategy (an LLM) decided on step `run.next`: finish that step once it has.
       await decision;
-      cancelled = signal?.aborted === true;
+      run.close(run.next++);
+      if (signal?.aborted) {
+        status = "cancelled";
+        break;
+      }
     }
-    // Equity at the close (inline, not a helper closure: this runs once per bar).
+  }
+  return run.outcome(status);
+}
+
+/**
+ * One run's state and its per-step work. The hot loop is `steps`, a small synchronous method called
+ * once per chunk: V8 optimizes it once and reuses it for every run, where a long loop inside one async
+ * call would be recompiled (on-stack replacement) on every run and start each time unoptimized.
+ */
+class Run {
+  readonly ctx: TradingContext;
+  /** The next step to process. */
+  next = 0;
+  private readonly market: Market;
+  private readonly strategy: Strategy;
+  private readonly view: MarketView;
+  private readonly portfolio: Portfolio;
+  private readonly log = new TradeLog();
+  private readonly guard: RiskGuard;
+  private readonly broker: Broker;
+  private readonly marks: Float64Array;
+  private readonly equity: Float64Array;
+  private readonly exposure: Float64Array;
+  private readonly onProgress: ((progress: RunProgress) => void) | undefined;
+  private readonly progressEvery: number;
+  private nextProgress: number;
+  private day = -1;
+
+  constructor(
+    private readonly setup: RunSetup,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    const market = (this.market = setup.market);
+    const n = market.length;
+    this.strategy = setup.strategy;
+    this.view = new MarketView(market);
+    this.portfolio = new Portfolio(setup.initialCash, market.instruments);
+    this.guard = new RiskGuard(setup.risk);
+    this.marks = new Float64Array(market.instruments.length).fill(NaN);
+    this.broker = new Broker(market, this.portfolio, this.guard, BrokerConfigSchema.parse(setup.broker ?? {}), this.log, this.marks);
+    this.ctx = new TradingContext(this.view, this.portfolio, this.broker, this.guard, this.log, this.marks);
+    this.equity = new Float64Array(n);
+    this.exposure = new Float64Array(n);
+    this.onProgress = setup.onProgress;
+    this.progressEvery = Math.max(1, Math.ceil(n / Math.max(1, setup.progressEvents ?? 100)));
+    this.nextProgress = this.progressEvery - 1;
+  }
+
+  /**
+   * Processes steps from `next` up to `end`: start of day (risk guard, order expiry), fills at the open,
+   * the strategy's decision on the closed bar, equity at the close. Returns early with the promise of an
+   * async decision, leaving `next` on that step for the caller to close once it settles.
+   */
+  steps(end: number): Promise<void> | undefined {
+    const { view, broker, ctx, strategy, signal, marks } = this;
+    const days = this.market.day;
+    const closes = this.market.close;
+    const instruments = marks.length;
+    for (let t = this.next; t < end; t++) {
+      view.advanceTo(t);
+      if (days[t] !== this.day) this.startDay(t);
+      if (broker.pending.length !== 0) broker.fillAt(t);
+      for (let h = 0; h < instruments; h++) {
+        const c = closes[h]![t]!;
+        if (c === c) marks[h] = c;
+      }
+      const decision = strategy.onBar(ctx, signal);
+      if (decision !== undefined) {
+        this.next = t;
+        return decision;
+      }
+      this.close(t);
+    }
+    this.next = end;
+    return undefined;
+  }
+
+  private startDay(t: number): void {
+    this.day = this.market.day[t]!;
+    this.guard.startDay(this.day, t === 0 ? this.setup.initialCash : this.equity[t - 1]!);
+    this.broker.startDay(this.day);
+  }
+
+  /** Equity and gross exposure at the step's close, and progress. */
+  close(t: number): void {
+    const quantity = this.portfolio.quantity;
+    const marks = this.marks;
     let value = 0;
     let gross = 0;
-    for (let h = 0; h < instruments; h++) {
+    for (let h = 0; h < quantity.length; h++) {
       const q = quantity[h]!;
       if (q !== 0) {
         const v = q * marks[h]!;
@@ -115,29 +174,27 @@ export async function runLoop(setup: RunSetup, signal?: AbortSignal): Promise<Ru
         gross += v < 0 ? -v : v;
       }
     }
-    equity[t] = portfolio.cash + value;
-    exposure[t] = gross;
-    steps = t + 1;
-    if (cancelled) {
-      status = "cancelled";
-      break;
-    }
-    if (t === nextProgress || t === n - 1) {
-      nextProgress += progressEvery;
-      onProgress?.({ step: t + 1, total: n, time: market.time[t]!, equity: equity[t]!, fills: log.fills.length });
+    this.equity[t] = this.portfolio.cash + value;
+    this.exposure[t] = gross;
+    if (t === this.nextProgress || t === this.market.length - 1) {
+      this.nextProgress += this.progressEvery;
+      this.onProgress?.({ step: t + 1, total: this.market.length, time: this.market.time[t]!, equity: this.equity[t]!, fills: this.log.fills.length });
     }
   }
 
-  return {
-    status,
-    steps,
-    equity: equity.subarray(0, steps),
-    exposure: exposure.subarray(0, steps),
-    log,
-    roundTrips: portfolio.roundTrips,
-    finalCash: portfolio.cash,
-    positions: portfolio.quantity.slice(),
-    tradedNotional: portfolio.tradedNotional,
-    commissionPaid: portfolio.commissionPaid,
-  };
+  outcome(status: RunStatus): RunOutcome {
+    const steps = this.next;
+    return {
+      status,
+      steps,
+      equity: this.equity.subarray(0, steps),
+      exposure: this.exposure.subarray(0, steps),
+      log: this.log,
+      roundTrips: this.portfolio.roundTrips,
+      finalCash: this.portfolio.cash,
+      positions: this.portfolio.quantity.slice(),
+      tradedNotional: this.portfolio.tradedNotional,
+      commissionPaid: this.portfolio.commissionPaid,
+    };
+  }
 }

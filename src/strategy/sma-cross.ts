@@ -51,14 +51,13 @@ export function smaCross(params: SmaCrossParams = {}, symbol?: string): Strategy
   return new SmaCross(fast, slow, symbol);
 }
 
-// A class, not a closure: V8 keeps number fields unboxed, while closure variables holding doubles
-// allocate on every update (millions of bars, millions of allocations).
 class SmaCross implements Strategy {
   readonly name = "sma-cross";
   private handle = 0;
   private seen = 0;
-  private fastSum = 0;
-  private slowSum = 0;
+  // The running sums live in a typed array: a double held in an object field or a closure variable
+  // can end up boxed, and then every update allocates (a million bars, a million allocations).
+  private readonly sums = new Float64Array(2);
   /** Comparison of fast vs slow at t-1; meaningful once seen > slow. */
   private previous = 0;
   private readonly buyReason: string;
@@ -83,17 +82,18 @@ class SmaCross implements Strategy {
     const close = view.close(handle);
     if (close !== close) return; // no bar for this symbol at this step
     const seen = ++this.seen;
+    const sums = this.sums;
     if (seen % SMA_RESYNC_BARS === 0 && seen >= slow) {
-      this.fastSum = windowSum(ctx, handle, fast);
-      this.slowSum = windowSum(ctx, handle, slow);
+      sums[FAST] = windowSum(ctx, handle, fast);
+      sums[SLOW] = windowSum(ctx, handle, slow);
     } else {
-      this.fastSum += close;
-      this.slowSum += close;
-      if (seen > fast) this.fastSum -= view.close(handle, fast);
-      if (seen > slow) this.slowSum -= view.close(handle, slow);
+      sums[FAST] += close;
+      sums[SLOW] += close;
+      if (seen > fast) sums[FAST] -= view.close(handle, fast);
+      if (seen > slow) sums[SLOW] -= view.close(handle, slow);
     }
     if (seen < slow) return;
-    const now = compareSma(this.fastSum / fast, this.slowSum / slow);
+    const now = compareSma(sums[FAST]! / fast, sums[SLOW]! / slow);
     if (seen > slow) {
       const previous = this.previous;
       if (previous <= 0 && now > 0 && ctx.portfolio.position(handle) === 0) ctx.buy(handle, "all", this.buyReason);
@@ -102,6 +102,9 @@ class SmaCross implements Strategy {
     this.previous = now;
   }
 }
+
+const FAST = 0;
+const SLOW = 1;
 
 /** Sum of the last `n` closes, oldest first (the order a direct computation adds them in). */
 function windowSum(ctx: StrategyContext, handle: number, n: number): number {
