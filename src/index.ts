@@ -2,7 +2,7 @@
  * The engine's public API (`aibt/engine`). Every name here is public on purpose: adding one is a
  * decision, so exports are explicit.
  */
-export { backtest, BacktestOptionsSchema, BUILT_IN_STRATEGIES } from "./run/backtest";
+export { backtest, BacktestOptionsSchema, BUILT_IN_STRATEGIES, SUMMARY_FIELDS, summaryOf } from "./run/backtest";
 export type { BacktestOptions, BacktestResult, BacktestSummary } from "./run/backtest";
 export { runLoop } from "./run/loop";
 export type { RunOutcome, RunProgress, RunSetup, RunStatus } from "./run/loop";

@@ -2,8 +2,8 @@
 import { parseColumnMapping } from "../data/feeds";
 import { InputError } from "../errors";
 import type { DataFormat } from "../data/feeds";
-import { backtest, BUILT_IN_STRATEGIES } from "../run/backtest";
-import type { BacktestOptions, BacktestSummary } from "../run/backtest";
+import { backtest, BUILT_IN_STRATEGIES, summaryOf } from "../run/backtest";
+import type { BacktestOptions } from "../run/backtest";
 import { choiceFlag, numberFlag, parseFlags, stringFlag, toJson } from "./args";
 import type { Options } from "./args";
 import { formatSummary } from "./summary";
@@ -85,22 +85,10 @@ export async function backtestCommand(argv: string[], out: (text: string) => voi
     }
   }
   const result = await backtest(dropUndefined(options), signal);
-  const summary: BacktestSummary = pickSummary(result);
+  const summary = summaryOf(result);
   out(flags.json ? `${toJson(summary)}\n` : formatSummary(summary, options));
 }
 
 function dropUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
-
-/** Only the scalar fields: the curves and logs stay in the library result. */
-export function pickSummary(result: BacktestSummary): BacktestSummary {
-  const {
-    status, strategy, symbol, source, from, to, bars, fills, roundTrips, blockedOrders, initialCash, finalEquity, totalReturn, cagr, volatility,
-    sharpe, sortino, maxDrawdown, calmar, winRate, profitFactor, exposure, turnover, commissionPaid, benchmark, benchmarkReturn, alpha, beta, periodsPerYear,
-  } = result;
-  return {
-    status, strategy, symbol, source, from, to, bars, fills, roundTrips, blockedOrders, initialCash, finalEquity, totalReturn, cagr, volatility,
-    sharpe, sortino, maxDrawdown, calmar, winRate, profitFactor, exposure, turnover, commissionPaid, benchmark, benchmarkReturn, alpha, beta, periodsPerYear,
-  };
 }

@@ -108,6 +108,18 @@ export interface BacktestSummary {
   periodsPerYear: number;
 }
 
+/** The summary's fields, in the order a person reads them. */
+export const SUMMARY_FIELDS = [
+  "status", "strategy", "symbol", "source", "from", "to", "bars", "fills", "roundTrips", "blockedOrders", "initialCash", "finalEquity",
+  "totalReturn", "cagr", "volatility", "sharpe", "sortino", "maxDrawdown", "calmar", "winRate", "profitFactor", "exposure", "turnover",
+  "commissionPaid", "benchmark", "benchmarkReturn", "alpha", "beta", "periodsPerYear",
+] as const satisfies readonly (keyof BacktestSummary)[];
+
+/** Only the scalar fields of a result: the curves and logs stay in the library result. */
+export function summaryOf(result: BacktestSummary): BacktestSummary {
+  return Object.fromEntries(SUMMARY_FIELDS.map((field) => [field, result[field]])) as unknown as BacktestSummary;
+}
+
 export interface BacktestResult extends BacktestSummary {
   times: Float64Array;
   equityCurve: Float64Array;

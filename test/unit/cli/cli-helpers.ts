@@ -1,3 +1,4 @@
+import type { BacktestSummary } from "../../../src/run/backtest";
 // Runs the REAL built `aibt` command (dist/cli.js) as a child process, the way a user does.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -37,37 +38,8 @@ export function backtestJson(args: string[]): BacktestJson {
   return JSON.parse(stdout) as BacktestJson;
 }
 
-export interface BacktestJson {
-  status: string;
-  strategy: string;
-  symbol: string;
-  source: string;
-  from: string;
-  to: string;
-  bars: number;
-  fills: number;
-  roundTrips: number;
-  blockedOrders: number;
-  initialCash: number;
-  finalEquity: number;
-  totalReturn: number;
-  cagr: number;
-  volatility: number;
-  sharpe: number;
-  sortino: number;
-  maxDrawdown: number;
-  calmar: number;
-  winRate: number;
-  profitFactor: number | null;
-  exposure: number;
-  turnover: number;
-  commissionPaid: number;
-  benchmark: string;
-  benchmarkReturn: number;
-  alpha: number;
-  beta: number;
-  periodsPerYear: number;
-}
+/** The JSON summary: the engine's summary type, with non-finite numbers printed as null. */
+export type BacktestJson = Omit<BacktestSummary, "profitFactor"> & { profitFactor: number | null };
 
 /**
  * A user mistake: exit code exactly 1, nothing on stdout, and stderr ONE line "aibt: ..." without a

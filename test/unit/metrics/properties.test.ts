@@ -1,4 +1,5 @@
 import { describe, it, expect } from "vitest";
+import { seededRandom as mulberry32 } from "../../../src/data/random";
 import {
   alphaBeta,
   cagr,
@@ -10,18 +11,6 @@ import {
   totalReturn,
   volatility,
 } from "../../../src/metrics/index";
-
-/** mulberry32: a tiny seeded PRNG, so every run checks the same curves. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A positive random-walk equity curve with per-bar returns in [-5%, +5%) plus a small drift. */
 function randomCurve(random: () => number, length: number): Float64Array {
