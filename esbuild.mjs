@@ -2,7 +2,7 @@
 // cells can require it), the `aibt` command, the shipped sample data and the engine's type declarations.
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 
@@ -21,13 +21,16 @@ const common = {
   external: ["vscode"],
 };
 
-rmSync(dist, { recursive: true, force: true });
+// Overwrite in place rather than delete first: a test or a running `aibt` may be reading dist/.
 mkdirSync(path.join(dist, "data"), { recursive: true });
 
 // Sample data the product may redistribute: S&P 500 daily bars from vega-datasets (BSD-3-Clause).
 // The package exports only its JS entry, so locate its folder from that entry (build/index.js).
 const datasets = path.resolve(path.dirname(require.resolve("vega-datasets")), "..", "data");
 copyFileSync(path.join(datasets, "sp500-2000.csv"), path.join(dist, "data", "sp500-2000.csv"));
+
+// sql.js loads its WebAssembly from beside the bundle (see src/store/sqlite.ts).
+copyFileSync(path.join(path.dirname(require.resolve("sql.js")), "sql-wasm.wasm"), path.join(dist, "sql-wasm.wasm"));
 
 await Promise.all([
   build({ ...common, entryPoints: { engine: "src/index.ts" }, outdir: dist }),

@@ -1,4 +1,5 @@
 /** `aibt backtest`: one backtest, a readable summary or one JSON object. */
+import path from "node:path";
 import { parseColumnMapping } from "../data/feeds";
 import { InputError } from "../errors";
 import type { DataFormat } from "../data/feeds";
@@ -34,6 +35,10 @@ Account and execution:
   --fill next-open|close fill market orders at the next bar's open (default) or this bar's close
   --fractional           trade fractional shares (crypto always trades fractions)
 
+Recording:
+  --workspace DIR        record the run in DIR/.aibt/runs (default: the current folder)
+  --no-record            do not record the run
+
 Output:
   --json                 print one JSON object instead of the summary
 `;
@@ -55,6 +60,8 @@ const OPTIONS: Options = {
   fill: { type: "string" },
   fractional: { type: "boolean" },
   json: { type: "boolean" },
+  workspace: { type: "string" },
+  "no-record": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 };
 
@@ -78,6 +85,7 @@ export async function backtestCommand(argv: string[], out: (text: string) => voi
     slippageBps: numberFlag(flags, "slippage-bps", { min: 0, max: 1000, example: 5 }),
     fill: choiceFlag(flags, "fill", ["next-open", "close"] as const),
     fractional: flags.fractional === true,
+    workspace: flags["no-record"] ? undefined : path.resolve(stringFlag(flags, "workspace") ?? "."),
   };
   for (const flag of ["format", "columns"]) {
     if (flags[flag] !== undefined && flags.data === undefined) {
@@ -86,7 +94,9 @@ export async function backtestCommand(argv: string[], out: (text: string) => voi
   }
   const result = await backtest(dropUndefined(options), signal);
   const summary = summaryOf(result);
-  out(flags.json ? `${toJson(summary)}\n` : formatSummary(summary, options));
+  const run = result.run ? `${result.run.modelId}/${result.run.id}` : undefined;
+  if (flags.json) return out(`${toJson(run ? { ...summary, run } : summary)}\n`);
+  out(`${formatSummary(summary, options)}${run ? `\nRecorded as ${run} (see \`aibt runs show ${run}\`)\n` : ""}`);
 }
 
 function dropUndefined<T extends object>(value: T): T {

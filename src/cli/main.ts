@@ -6,6 +6,8 @@ import { InputError, isInputError } from "../errors";
 import { backtestCommand } from "./backtest-command";
 import { benchCommand } from "./bench-command";
 import { generateCommand } from "./generate-command";
+import { modelsCommand } from "./models-command";
+import { runsCommand } from "./runs-command";
 
 const VERSION = "0.1.0";
 
@@ -17,6 +19,8 @@ Commands:
   backtest    run a backtest (default data: the shipped S&P 500 sample)
   bench       measure the engine against a hand-written reference loop
   generate    write SYNTHETIC market data as a normalized CSV
+  models      create, list, show and delete model definitions (.aibt/models)
+  runs        list, show, compare, delete and export recorded runs
   help        show this help, or \`aibt help <command>\`
 
 \`aibt <command> --help\` shows a command's options.
@@ -28,6 +32,8 @@ const COMMANDS: Record<string, Command> = {
   backtest: backtestCommand,
   bench: benchCommand,
   generate: generateCommand,
+  models: modelsCommand,
+  runs: runsCommand,
 };
 
 export async function main(argv: string[], out: (text: string) => void, signal?: AbortSignal): Promise<number> {

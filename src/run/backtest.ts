@@ -37,7 +37,10 @@ import { buyAndHold } from "../strategy/buy-and-hold";
 import { smaCross } from "../strategy/sma-cross";
 import type { Strategy } from "../strategy/strategy";
 import { runLoop } from "./loop";
-import type { RunProgress, RunStatus } from "./loop";
+import type { RunOutcome, RunProgress, RunStatus } from "./loop";
+import { RunWriter } from "../store/run-writer";
+import type { RunCard } from "../store/run-record";
+import path from "node:path";
 
 export const BUILT_IN_STRATEGIES = ["sma-cross", "buy-and-hold"] as const;
 
@@ -69,6 +72,8 @@ export const BacktestOptionsSchema = z
     /** Override the annualization (bars per year); default: inferred from the bar interval. */
     periodsPerYear: z.number().positive().optional(),
     onProgress: z.custom<(progress: RunProgress) => void>((v) => typeof v === "function").optional(),
+    /** Record the run in this workspace's store (`.aibt/runs/<model>/run-NNNN.sqlite`). */
+    workspace: z.string().min(1).optional(),
   })
   .strict();
 
@@ -121,6 +126,8 @@ export function summaryOf(result: BacktestSummary): BacktestSummary {
 }
 
 export interface BacktestResult extends BacktestSummary {
+  /** The recorded run, when a workspace was given. */
+  run?: RunCard;
   times: Float64Array;
   equityCurve: Float64Array;
   exposureCurve: Float64Array;
@@ -136,23 +143,50 @@ export async function backtest(options: BacktestOptions = {}, signal?: AbortSign
   const traded = pickSeries(dataSet, opts.symbol, opts);
   const series = sliceRange(traded, opts.from, opts.to);
   const strategy = strategyFor(opts, series.instrument.symbol);
-  const outcome = await runLoop(
-    {
-      market: marketOf([series]),
-      strategy,
-      initialCash: opts.cash,
-      broker: {
-        fill: opts.fill,
-        commission: typeof opts.commission === "number" ? { kind: "percent", rate: opts.commission } : opts.commission,
-        slippageBps: opts.slippageBps,
-        fractional: opts.fractional,
-        allowShort: opts.allowShort,
+  const broker = {
+    fill: opts.fill,
+    commission: typeof opts.commission === "number" ? { kind: "percent" as const, rate: opts.commission } : opts.commission,
+    slippageBps: opts.slippageBps,
+    fractional: opts.fractional,
+    allowShort: opts.allowShort,
+  };
+  // Everything is validated before the run is claimed: bad input writes nothing.
+  const writer = opts.workspace ? await startRecording(opts, strategy, series, dataSet.source, broker) : undefined;
+  try {
+    const outcome = await runLoop(
+      {
+        market: marketOf([series]),
+        strategy,
+        initialCash: opts.cash,
+        broker,
+        ...(opts.risk ? { risk: opts.risk } : {}),
+        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+        ...(writer ? { recorder: writer } : {}),
       },
-      ...(opts.risk ? { risk: opts.risk } : {}),
-      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-    },
-    signal,
-  );
+      signal,
+    );
+    const result = score(opts, dataSet, series, strategy, outcome);
+    if (writer) result.run = writer.finish(outcome.status, { metrics: { ...summaryOf(result) }, orders: outcome.log.orders });
+    return result;
+  } catch (error) {
+    writer?.finish("failed", { error: error instanceof Error ? error.message : String(error) });
+    throw error;
+  }
+}
+
+function startRecording(opts: ParsedOptions, strategy: Strategy, series: BarSeries, source: string, broker: object): Promise<RunWriter> {
+  const settings = { strategy: strategy.name, ...(strategy.name === "sma-cross" ? { fast: opts.fast, slow: opts.slow } : {}), cash: opts.cash, broker, risk: opts.risk ?? {} };
+  return RunWriter.start(path.join(opts.workspace!, ".aibt", "runs"), {
+    modelId: strategy.name,
+    mode: "daily",
+    stepsTotal: series.length,
+    snapshot: settings,
+    data: { source, symbol: series.instrument.symbol, from: formatDay(series.day[0]!), to: formatDay(series.day[series.length - 1]!), bars: series.length },
+  });
+}
+
+/** Scores a finished (or cancelled) run with the metric functions. */
+function score(opts: ParsedOptions, dataSet: DataSet, series: BarSeries, strategy: Strategy, outcome: RunOutcome): BacktestResult {
   const steps = outcome.steps;
   const times = series.time.subarray(0, steps);
   const ppy = opts.periodsPerYear ?? inferPeriodsPerYear(times);

@@ -14,6 +14,7 @@ import type { RoundTrip } from "../model/order";
 import { RiskGuard } from "../risk/guard";
 import type { RiskLimits } from "../risk/guard";
 import { TradingContext } from "./context";
+import type { StepRecord, StepRecorder } from "./step-record";
 
 export interface RunProgress {
   /** Steps done so far (1-based), out of `total`. */
@@ -33,6 +34,8 @@ export interface RunSetup {
   onProgress?: (progress: RunProgress) => void;
   /** Progress events per run (about); the last step always reports. */
   progressEvents?: number;
+  /** Receives every step as it completes (the workspace store). */
+  recorder?: StepRecorder;
 }
 
 export type RunStatus = "completed" | "cancelled";
@@ -104,6 +107,9 @@ class Run {
   private readonly progressEvery: number;
   private nextProgress: number;
   private day = -1;
+  private readonly recorder: StepRecorder | undefined;
+  /** How much of each log the recorder has been given. */
+  private recorded = { orders: 0, fills: 0, blocked: 0 };
 
   constructor(
     private readonly setup: RunSetup,
@@ -123,6 +129,7 @@ class Run {
     this.onProgress = setup.onProgress;
     this.progressEvery = Math.max(1, Math.ceil(n / Math.max(1, setup.progressEvents ?? 100)));
     this.nextProgress = this.progressEvery - 1;
+    this.recorder = setup.recorder;
   }
 
   /**
@@ -176,10 +183,26 @@ class Run {
     }
     this.equity[t] = this.portfolio.cash + value;
     this.exposure[t] = gross;
+    if (this.recorder) this.recorder.step(this.record(t));
     if (t === this.nextProgress || t === this.market.length - 1) {
       this.nextProgress += this.progressEvery;
       this.onProgress?.({ step: t + 1, total: this.market.length, time: this.market.time[t]!, equity: this.equity[t]!, fills: this.log.fills.length });
     }
+  }
+
+  /** The step's close and what happened in it since the previous step. */
+  private record(t: number): StepRecord {
+    const { log, recorded } = this;
+    const record: StepRecord = { step: t, time: this.market.time[t]!, equity: this.equity[t]!, cash: this.portfolio.cash, exposure: this.exposure[t]! };
+    if (log.orders.length > recorded.orders) record.orders = log.orders.slice(recorded.orders);
+    if (log.fills.length > recorded.fills) {
+      record.fills = log.fills.slice(recorded.fills);
+      const symbols = this.view.symbols;
+      record.positions = [...new Set(record.fills.map((f) => f.symbol))].map((symbol) => [symbol, this.portfolio.position(symbols.indexOf(symbol))]);
+    }
+    if (log.blocked.length > recorded.blocked) record.blocked = log.blocked.slice(recorded.blocked);
+    this.recorded = { orders: log.orders.length, fills: log.fills.length, blocked: log.blocked.length };
+    return record;
   }
 
   outcome(status: RunStatus): RunOutcome {

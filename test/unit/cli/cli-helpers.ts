@@ -15,11 +15,14 @@ export interface CliResult {
   stderr: string;
 }
 
+/** Where CLI runs happen unless a test says otherwise: backtests record their runs there, not in the repo. */
+const scratch = mkdtempSync(path.join(os.tmpdir(), "aibt-cli-"));
+
 export function runCli(args: string[], options: { cwd?: string } = {}): CliResult {
   if (!existsSync(cliPath)) {
     throw new Error(`${cliPath} is missing: build it first with \`node esbuild.mjs\` in ${repoRoot} (the test runner, node test/run.mjs, does this)`);
   }
-  const result = spawnSync(process.execPath, [cliPath, ...args], { encoding: "utf8", cwd: options.cwd ?? repoRoot, timeout: 60_000 });
+  const result = spawnSync(process.execPath, [cliPath, ...args], { encoding: "utf8", cwd: options.cwd ?? scratch, timeout: 60_000 });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
