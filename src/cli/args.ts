@@ -6,12 +6,18 @@ import { InputError } from "../errors";
 export type Options = NonNullable<ParseArgsConfig["options"]>;
 
 export function parseFlags(command: string, argv: string[], options: Options): Record<string, string | boolean | undefined> {
+  const { flags, positionals } = parseCommandLine(command, argv, options);
+  if (positionals.length > 0) {
+    throw new InputError(`unexpected argument "${positionals[0]}"`, `Flags start with --; see \`aibt ${command} --help\``);
+  }
+  return flags;
+}
+
+/** Flags and the plain arguments between them (e.g. the runs a command acts on). */
+export function parseCommandLine(command: string, argv: string[], options: Options): { flags: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
-    if (positionals.length > 0) {
-      throw new InputError(`unexpected argument "${positionals[0]}"`, `Flags start with --; see \`aibt ${command} --help\``);
-    }
-    return values as Record<string, string | boolean | undefined>;
+    return { flags: values as Record<string, string | boolean | undefined>, positionals };
   } catch (error) {
     if (error instanceof InputError) throw error;
     const message = error instanceof Error ? error.message : String(error);

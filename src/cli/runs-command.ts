@@ -4,7 +4,7 @@ import { formatMarketTime } from "../data/calendar";
 import { InputError } from "../errors";
 import type { RunCard } from "../store/run-record";
 import { RunStore } from "../store/runs";
-import { parseFlags, stringFlag, toJson } from "./args";
+import { parseCommandLine, stringFlag, toJson } from "./args";
 
 export const RUNS_HELP = `Usage: aibt runs <list|show|compare|delete|export> [options]
 
@@ -21,7 +21,7 @@ All take --workspace DIR (default: the current folder).
 export async function runsCommand(argv: string[], out: (text: string) => void): Promise<void> {
   const [action, ...rest] = argv;
   if (action === undefined || action === "--help" || action === "-h") return out(RUNS_HELP);
-  const flags = parseFlags(`runs ${action}`, rest.filter((a) => !isRef(a)), {
+  const { flags, positionals: refs } = parseCommandLine(`runs ${action}`, rest, {
     workspace: { type: "string" },
     model: { type: "string" },
     out: { type: "string" },
@@ -30,7 +30,6 @@ export async function runsCommand(argv: string[], out: (text: string) => void): 
   });
   if (flags.help) return out(RUNS_HELP);
   const store = new RunStore(path.resolve(stringFlag(flags, "workspace") ?? "."));
-  const refs = rest.filter(isRef);
   const json = flags.json === true;
   switch (action) {
     case "list": {
@@ -77,11 +76,6 @@ export async function runsCommand(argv: string[], out: (text: string) => void): 
     default:
       throw new InputError(`unknown runs action "${action}"`, "Use list, show, compare, delete or export (see `aibt runs --help`)");
   }
-}
-
-/** A run reference: MODEL/run-N, MODEL/N, or a .sqlite path (anything else is a flag or its value). */
-function isRef(arg: string): boolean {
-  return !arg.startsWith("-") && (/^[^/\\]+[/\\](run-)?\d+$/.test(arg) || arg.endsWith(".sqlite"));
 }
 
 function one(refs: string[], action: string): string {
