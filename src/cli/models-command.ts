@@ -126,7 +126,7 @@ function withId(sub: string, argv: string[], options: Options): { id: string | u
   const positions = tokens.filter((token) => token.kind === "positional").map((token) => token.index);
   const flags = parseFlags(`models ${sub}`, argv.filter((_, i) => !positions.includes(i)), options);
   if (flags.help) return { id: undefined, flags };
-  if (positions.length === 0) throw new InputError(`aibt models ${sub} needs a model id`, `e.g. aibt models ${sub} gpt-5-momentum; \`aibt models list\` shows the ids`);
+  if (positions.length === 0) throw new InputError(`models ${sub} needs a model id`, `e.g. aibt models ${sub} gpt-5-momentum; \`aibt models list\` shows the ids`);
   if (positions.length > 1) throw new InputError(`unexpected argument "${argv[positions[1]!]}"`, `aibt models ${sub} takes one model id`);
   return { id: argv[positions[0]!], flags };
 }

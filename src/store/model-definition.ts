@@ -138,10 +138,10 @@ export function parseModelInput(raw: unknown, where: ErrorLocation = {}): ValidM
   return check(ModelInputSchema, input, where, "Fix it and try again; `aibt models schema` describes every field") as ValidModelInput;
 }
 
-/** Checks a saved model file's content. */
-export function parseModelDefinition(raw: unknown, file: string): ModelDefinition {
+/** Checks a saved model file's content (or what is about to be saved in it). */
+export function parseModelDefinition(raw: unknown, file: string, fix = "Fix that field in the file (`aibt models schema` describes every field); the file was left as it is"): ModelDefinition {
   rejectSecrets(raw, [], { file });
-  return check(ModelDefinitionSchema, raw, { file }, "Fix that field in the file (`aibt models schema` describes every field); the file was left as it is");
+  return check(ModelDefinitionSchema, raw, { file }, fix);
 }
 
 /** JSON.parse, with the file and line in the error (from the "position N" V8 puts in its message). */

@@ -9,12 +9,13 @@ import path from "node:path";
 import { InputError } from "../errors";
 import { writeFileAtomic } from "../files";
 import { withFileLock } from "./lock";
-import { isModelId, ModelInputSchema, parseJsonText, parseModelDefinition, parseModelInput } from "./model-definition";
+import { isModelId, parseJsonText, parseModelDefinition, parseModelInput } from "./model-definition";
 import type { ModelDefinition, ModelInput } from "./model-definition";
 
 /** What `update` may change. The signature is the file name: a new signature is a new model. */
 export type ModelPatch = Partial<Pick<ModelInput, "name" | "description" | "allowedTickers" | "initialCash" | "strategy" | "risk">>;
-const PATCHABLE = Object.keys(ModelInputSchema.shape).filter((field) => field !== "signature");
+/** Set by the store alone; anything else unknown in a patch is refused by the schema, by name. */
+const STORE_FIELDS = ["id", "signature", "version", "createdAt", "updatedAt"];
 
 export interface ModelProblem {
   file: string;
@@ -92,17 +93,17 @@ export class ModelStore {
    */
   update(id: string, patch: ModelPatch, expectedVersion: number): ModelDefinition {
     const file = this.fileOf(this.checkId(id));
-    const fields = Object.keys(patch ?? {});
-    const frozen = fields.find((field) => !PATCHABLE.includes(field));
+    const frozen = Object.keys(patch ?? {}).find((field) => STORE_FIELDS.includes(field));
     if (frozen !== undefined) {
-      const fix = frozen === "id" || frozen === "signature" ? "The signature names the model's file: create a new model instead" : `Only ${PATCHABLE.join(", ")} can be changed`;
+      const fix = frozen === "id" || frozen === "signature" ? "The signature names the model's file: create a new model instead" : "The store sets it on every update: leave it out";
       throw new InputError(`"${frozen}" cannot be updated`, fix, { file, field: frozen });
     }
     if (!this.exists(id)) throw this.unknown(id);
     return withFileLock(file, () => {
       const current = this.get(id);
       if (current.version !== expectedVersion) throw new VersionConflictError(id, file, expectedVersion, current.version);
-      const next = parseModelDefinition({ ...current, ...patch, version: current.version + 1, updatedAt: this.clock().toISOString() }, file);
+      const changed = { ...current, ...patch, version: current.version + 1, updatedAt: this.clock().toISOString() };
+      const next = parseModelDefinition(changed, file, "Fix the change and try again; the model was left as it is");
       this.write(next);
       return next;
     });
@@ -122,15 +123,17 @@ export class ModelStore {
     const models: ModelDefinition[] = [];
     const problems: ModelProblem[] = [];
     for (const name of this.fileNames()) {
-      if (!isModelId(name.slice(0, -".json".length))) {
-        problems.push({ file: path.join(this.folder, name), message: `${path.join(this.folder, name)}: the file name is not a model id (lowercase letters, digits and dashes). Rename the file to its signature` });
+      const id = name.slice(0, -".json".length);
+      const file = path.join(this.folder, name);
+      if (!isModelId(id)) {
+        problems.push({ file, message: `${file}: the file name is not a model id (lowercase letters, digits and dashes). Rename the file to its signature` });
         continue;
       }
       try {
-        models.push(this.get(name.slice(0, -".json".length)));
+        models.push(this.get(id));
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
-        problems.push({ file: path.join(this.folder, name), message: error.message });
+        problems.push({ file, message: error.message });
       }
     }
     models.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));

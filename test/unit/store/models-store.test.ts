@@ -151,12 +151,15 @@ describe("ModelStore", () => {
       [{ risk: { apiKey: "sk-x" } }, "risk.apiKey"],
       [{ signature: "renamed" }, "signature"],
       [{ version: 7 }, "version"],
+      [{ apiKey: "x" }, "apiKey"],
+      [{ colour: "red" }, "colour"],
     ];
     for (const [patch, field] of attempts) {
       const error = refusal(() => store.update("gpt-5-momentum", patch as never, 1));
       expect(error.where.field).toBe(field);
       expect(readFileSync(modelFile("gpt-5-momentum"), "utf8")).toBe(before);
     }
+    expect(refusal(() => store.update("gpt-5-momentum", { apiKey: "x" } as never, 1)).message).toContain("never in model files");
     expect(readdirSync(path.dirname(modelFile("x")))).toEqual(["gpt-5-momentum.json"]);
   });
 
