@@ -2,7 +2,7 @@
 // cells can require it), the `aibt` command, the shipped sample data and the engine's type declarations.
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 
@@ -41,6 +41,10 @@ await Promise.all([
     banner: { js: "#!/usr/bin/env node" },
   }),
 ]);
+
+// The model definition's JSON Schema, for editors validating .aibt/models/*.json files.
+const engine = require(path.join(dist, "engine.js"));
+writeFileSync(path.join(dist, "model.schema.json"), `${JSON.stringify(engine.modelDefinitionJsonSchema(), null, 2)}\n`);
 
 // Declarations let tslab (which type-checks every cell) and editors see the engine's API.
 if (!args.has("--no-types")) {

@@ -65,4 +65,16 @@ export {
 } from "./metrics/index";
 export type { ReturnStatistics } from "./metrics/index";
 
+export { ModelStore, VersionConflictError } from "./store/models";
+export type { ModelPatch, ModelProblem } from "./store/models";
+export { ModelDefinitionSchema, ModelInputSchema, modelDefinitionJsonSchema, signatureFrom } from "./store/model-definition";
+export type { ModelDefinition, ModelInput, ModelStrategy } from "./store/model-definition";
+export { RunStore } from "./store/runs";
+export type { RunComparison, RunProblem } from "./store/runs";
+export { RunReader } from "./store/run-reader";
+export type { EquityPoint, FillRow } from "./store/run-reader";
+export { RunWriter } from "./store/run-writer";
+export type { RunCard, RunHeader, RunMode, RecordedStatus } from "./store/run-record";
+export type { StepRecord, StepRecorder } from "./run/step-record";
+
 export { InputError, isInputError } from "./errors";

@@ -25,6 +25,8 @@ Data:
   --benchmark S          symbol in the same data for alpha/beta (default: buy-and-hold of --symbol)
 
 Strategy:
+  --model ID             run a model definition of the workspace (see \`aibt models\`): its strategy,
+                         parameters, cash, tickers and risk limits
   --strategy NAME        ${BUILT_IN_STRATEGIES.join(" | ")} (default sma-cross)
   --fast N --slow N      sma-cross windows in bars (default 10 and 50)
 
@@ -62,6 +64,7 @@ const OPTIONS: Options = {
   json: { type: "boolean" },
   workspace: { type: "string" },
   "no-record": { type: "boolean" },
+  model: { type: "string" },
   help: { type: "boolean", short: "h" },
 };
 
@@ -76,7 +79,7 @@ export async function backtestCommand(argv: string[], out: (text: string) => voi
     from: stringFlag(flags, "from"),
     to: stringFlag(flags, "to"),
     benchmark: stringFlag(flags, "benchmark"),
-    strategy: choiceFlag(flags, "strategy", BUILT_IN_STRATEGIES) ?? "sma-cross",
+    strategy: choiceFlag(flags, "strategy", BUILT_IN_STRATEGIES),
     fast: numberFlag(flags, "fast", { integer: true, min: 1, example: 10 }),
     slow: numberFlag(flags, "slow", { integer: true, min: 2, example: 50 }),
     // An upper bound keeps equity arithmetic far from overflow (1e308 cash made Infinity% returns).
@@ -85,8 +88,14 @@ export async function backtestCommand(argv: string[], out: (text: string) => voi
     slippageBps: numberFlag(flags, "slippage-bps", { min: 0, max: 1000, example: 5 }),
     fill: choiceFlag(flags, "fill", ["next-open", "close"] as const),
     fractional: flags.fractional === true,
-    workspace: flags["no-record"] ? undefined : path.resolve(stringFlag(flags, "workspace") ?? "."),
+    workspace: flags["no-record"] && flags.model === undefined ? undefined : path.resolve(stringFlag(flags, "workspace") ?? "."),
+    model: stringFlag(flags, "model"),
   };
+  if (options.model !== undefined) {
+    const clash = ["strategy", "fast", "slow", "cash"].filter((flag) => flags[flag] !== undefined);
+    if (clash.length) throw new InputError(`--${clash[0]} comes from the model definition when --model is given`, `Drop --${clash.join(", --")}, or change the model with \`aibt models\``);
+    if (flags["no-record"]) throw new InputError("a model's runs are always recorded", "Drop --no-record, or run without --model");
+  }
   for (const flag of ["format", "columns"]) {
     if (flags[flag] !== undefined && flags.data === undefined) {
       throw new InputError(`--${flag} applies to a --data file, and none was given`, `Add --data FILE, or drop --${flag} to use the shipped sample`);

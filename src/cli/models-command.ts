@@ -1,14 +1,15 @@
 /** `aibt models`: create, list, show and delete the model definitions of a workspace. */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { InputError } from "../errors";
 import type { RiskLimits } from "../risk/guard";
 import { BUILT_IN_STRATEGIES } from "../run/backtest";
 import { modelDefinitionJsonSchema, parseJsonText, parseModelInput } from "../store/model-definition";
 import type { ModelDefinition, ModelInput, ModelStrategy } from "../store/model-definition";
 import { ModelStore } from "../store/models";
-import { choiceFlag, numberFlag, parseFlags, stringFlag, toJson } from "./args";
+import { RunStore } from "../store/runs";
+import { choiceFlag, numberFlag, parseCommandLine, parseFlags, stringFlag, toJson } from "./args";
+import { columns } from "./table";
 import type { Options } from "./args";
 
 export const MODELS_HELP = `Usage: aibt models <list | show | create | delete | schema> [options]
@@ -82,7 +83,7 @@ const CREATE: Options = {
 type Flags = Record<string, unknown>;
 const SUBCOMMANDS = ["list", "show", "create", "delete", "schema"];
 
-export function modelsCommand(argv: string[], out: (text: string) => void): void {
+export async function modelsCommand(argv: string[], out: (text: string) => void): Promise<void> {
   const [sub, ...rest] = argv;
   if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") return out(MODELS_HELP);
   if (sub === "list") {
@@ -96,7 +97,11 @@ export function modelsCommand(argv: string[], out: (text: string) => void): void
     const store = storeOf(flags);
     if (sub === "delete") {
       store.delete(id!);
-      return out(`Deleted model "${id}" (its runs keep their own copy of it).\n`);
+      // Runs keep their own frozen snapshot, so a running one finishes unharmed; say so.
+      const runs = new RunStore(store.workspaceDir);
+      const running = (await runs.list(id!)).runs.filter((run) => run.status === "running" && runs.isRunning(`${id}/${run.id}`));
+      const note = running.length ? ` ${running.map((r) => `${id}/${r.id}`).join(", ")} ${running.length === 1 ? "is" : "are"} still running and will finish with ${running.length === 1 ? "its" : "their"} own snapshot.` : "";
+      return out(`Deleted model "${id}" (its runs keep their own copy of it).${note}\n`);
     }
     const model = store.get(id!);
     return out(flags.json ? `${toJson(model)}\n` : describeModel(model, store.fileOf(model.id)));
@@ -122,13 +127,11 @@ function storeOf(flags: Flags): ModelStore {
 
 /** `show ID` and `delete ID`: the one positional argument, wherever it stands among the flags. */
 function withId(sub: string, argv: string[], options: Options): { id: string | undefined; flags: Flags } {
-  const { tokens } = parseArgs({ args: argv, options, strict: false, allowPositionals: true, tokens: true });
-  const positions = tokens.filter((token) => token.kind === "positional").map((token) => token.index);
-  const flags = parseFlags(`models ${sub}`, argv.filter((_, i) => !positions.includes(i)), options);
+  const { flags, positionals } = parseCommandLine(`models ${sub}`, argv, options);
   if (flags.help) return { id: undefined, flags };
-  if (positions.length === 0) throw new InputError(`models ${sub} needs a model id`, `e.g. aibt models ${sub} gpt-5-momentum; \`aibt models list\` shows the ids`);
-  if (positions.length > 1) throw new InputError(`unexpected argument "${argv[positions[1]!]}"`, `aibt models ${sub} takes one model id`);
-  return { id: argv[positions[0]!], flags };
+  if (positionals.length === 0) throw new InputError(`models ${sub} needs a model id`, `e.g. aibt models ${sub} gpt-5-momentum; \`aibt models list\` shows the ids`);
+  if (positionals.length > 1) throw new InputError(`unexpected argument "${positionals[1]}"`, `aibt models ${sub} takes one model id`);
+  return { id: positionals[0], flags };
 }
 
 function listModels(store: ModelStore, flags: Flags, out: (text: string) => void): void {
@@ -137,9 +140,7 @@ function listModels(store: ModelStore, flags: Flags, out: (text: string) => void
   // Bad files go to stderr as warnings: one broken file must not hide the good ones, nor pass unnoticed.
   for (const problem of problems) process.stderr.write(`aibt: warning: ${problem.message}\n`);
   if (models.length === 0) return out(`No models in ${store.folder}. Create one with \`aibt models create --name NAME --strategy sma-cross\`.\n`);
-  const rows = [["ID", "NAME", "STRATEGY", "VERSION", "UPDATED"], ...models.map((m) => [m.id, m.name, strategyLine(m.strategy), String(m.version), m.updatedAt])];
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  out(rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd()).join("\n") + "\n");
+  out(`${columns([["ID", "NAME", "STRATEGY", "VERSION", "UPDATED"], ...models.map((m) => [m.id, m.name, strategyLine(m.strategy), String(m.version), m.updatedAt])])}\n`);
 }
 
 function strategyLine(strategy: ModelStrategy): string {

@@ -5,6 +5,7 @@ import { InputError } from "../errors";
 import type { RunCard } from "../store/run-record";
 import { RunStore } from "../store/runs";
 import { parseCommandLine, stringFlag, toJson } from "./args";
+import { columns } from "./table";
 
 export const RUNS_HELP = `Usage: aibt runs <list|show|compare|delete|export> [options]
 
@@ -116,9 +117,4 @@ function table(runs: RunCard[]): string {
     ]);
   }
   return columns(rows);
-}
-
-function columns(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
 }

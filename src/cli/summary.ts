@@ -7,7 +7,7 @@ const num = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFix
 const money = (value: number) => `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 export function formatSummary(s: BacktestSummary, options: BacktestOptions): string {
-  const params = s.strategy === "sma-cross" ? ` ${options.fast ?? 10}/${options.slow ?? 50}` : "";
+  const params = options.model !== undefined ? ` (model ${options.model})` : s.strategy === "sma-cross" ? ` ${options.fast ?? 10}/${options.slow ?? 50}` : "";
   const rows: [string, string][] = [
     ["Final equity", `${money(s.finalEquity)}  (from ${money(s.initialCash)})`],
     ["Total return", `${pct(s.totalReturn)}   benchmark ${s.benchmark} buy-and-hold ${pct(s.benchmarkReturn)}`],

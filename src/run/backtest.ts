@@ -39,6 +39,8 @@ import type { Strategy } from "../strategy/strategy";
 import { runLoop } from "./loop";
 import type { RunOutcome, RunProgress, RunStatus } from "./loop";
 import { RunWriter } from "../store/run-writer";
+import { ModelStore } from "../store/models";
+import type { ModelDefinition } from "../store/model-definition";
 import type { RunCard } from "../store/run-record";
 import path from "node:path";
 
@@ -74,6 +76,8 @@ export const BacktestOptionsSchema = z
     onProgress: z.custom<(progress: RunProgress) => void>((v) => typeof v === "function").optional(),
     /** Record the run in this workspace's store (`.aibt/runs/<model>/run-NNNN.sqlite`). */
     workspace: z.string().min(1).optional(),
+    /** Run this model definition of the workspace: its strategy, cash and risk limits replace the options'. */
+    model: z.string().min(1).optional(),
   })
   .strict();
 
@@ -138,7 +142,7 @@ export interface BacktestResult extends BacktestSummary {
 }
 
 export async function backtest(options: BacktestOptions = {}, signal?: AbortSignal): Promise<BacktestResult> {
-  const opts = parseOptions(options);
+  const { opts, definition } = withModel(parseOptions(options));
   const dataSet = loadInput(opts);
   const traded = pickSeries(dataSet, opts.symbol, opts);
   const series = sliceRange(traded, opts.from, opts.to);
@@ -151,7 +155,7 @@ export async function backtest(options: BacktestOptions = {}, signal?: AbortSign
     allowShort: opts.allowShort,
   };
   // Everything is validated before the run is claimed: bad input writes nothing.
-  const writer = opts.workspace ? await startRecording(opts, strategy, series, dataSet.source, broker) : undefined;
+  const writer = opts.workspace ? await startRecording(opts, strategy, series, dataSet.source, broker, definition) : undefined;
   try {
     const outcome = await runLoop(
       {
@@ -174,13 +178,43 @@ export async function backtest(options: BacktestOptions = {}, signal?: AbortSign
   }
 }
 
-function startRecording(opts: ParsedOptions, strategy: Strategy, series: BarSeries, source: string, broker: object): Promise<RunWriter> {
+/**
+ * A model definition's settings take the place of the options (its strategy, parameters, cash, tickers
+ * and risk limits); giving both is refused, so nobody wonders which one ran.
+ */
+function withModel(opts: ParsedOptions): { opts: ParsedOptions; definition?: ModelDefinition } {
+  if (opts.model === undefined) return { opts };
+  if (opts.workspace === undefined) throw new InputError(`model "${opts.model}" needs a workspace to be read from`, "Pass the workspace folder (--workspace DIR)", { field: "model" });
+  const definition = new ModelStore(opts.workspace).get(opts.model);
+  const strategy = definition.strategy;
+  if (strategy.kind === "llm") {
+    throw new InputError(
+      `model "${definition.id}" is an LLM model (${strategy.model}), and this version of AIBT cannot run LLM models yet`,
+      "Run a coded model (sma-cross, buy-and-hold) for now",
+      { field: "model" },
+    );
+  }
+  const risk = { ...definition.risk, ...(definition.allowedTickers.length ? { allowedTickers: definition.allowedTickers } : {}) };
+  return {
+    definition,
+    opts: {
+      ...opts,
+      strategy: strategy.name,
+      ...(strategy.name === "sma-cross" ? { fast: strategy.parameters.fast, slow: strategy.parameters.slow } : {}),
+      cash: definition.initialCash,
+      risk,
+    },
+  };
+}
+
+function startRecording(opts: ParsedOptions, strategy: Strategy, series: BarSeries, source: string, broker: object, definition: ModelDefinition | undefined): Promise<RunWriter> {
   const settings = { strategy: strategy.name, ...(strategy.name === "sma-cross" ? { fast: opts.fast, slow: opts.slow } : {}), cash: opts.cash, broker, risk: opts.risk ?? {} };
   return RunWriter.start(path.join(opts.workspace!, ".aibt", "runs"), {
-    modelId: strategy.name,
+    modelId: definition?.id ?? strategy.name,
     mode: "daily",
     stepsTotal: series.length,
-    snapshot: settings,
+    // The frozen copy: the run keeps it whatever later happens to the model's file.
+    snapshot: definition ? { model: definition, broker } : settings,
     data: { source, symbol: series.instrument.symbol, from: formatDay(series.day[0]!), to: formatDay(series.day[series.length - 1]!), bars: series.length },
   });
 }
