@@ -173,7 +173,13 @@ export async function backtest(options: BacktestOptions = {}, signal?: AbortSign
     if (writer) result.run = writer.finish(outcome.status, { metrics: { ...summaryOf(result) }, orders: outcome.log.orders });
     return result;
   } catch (error) {
-    writer?.finish("failed", { error: error instanceof Error ? error.message : String(error) });
+    try {
+      writer?.finish("failed", { error: error instanceof Error ? error.message : String(error) });
+    } catch {
+      // The run cannot be finished either (a full disk, say): its journal stays, and the next open
+      // recovers it as interrupted. The error the caller needs is the first one.
+      writer?.abandon();
+    }
     throw error;
   }
 }

@@ -8,6 +8,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, rmS
 import { hostname } from "node:os";
 import path from "node:path";
 import type { Database } from "sql.js";
+import { InputError } from "../errors";
 import { writeFileAtomic } from "../files";
 import type { Order } from "../model/order";
 import type { RecordedStatus, RunCard, RunHeader, StepRecord } from "./run-record";
@@ -106,7 +107,16 @@ export class RunWriter {
   /** Records a completed step: journaled now, in the database at the next flush. */
   step(record: StepRecord): void {
     if (this.closed) throw new Error(`run ${this.header.id} is already finished`);
-    writeSync(this.journal, `${JSON.stringify(record)}\n`);
+    try {
+      writeSync(this.journal, `${JSON.stringify(record)}\n`);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new InputError(
+        `cannot record step ${record.step} of ${this.header.modelId}/${this.header.id} (${code})`,
+        code === "ENOSPC" ? "Free some disk space; the steps recorded so far are kept and the run will be marked interrupted" : "Check the workspace folder",
+        { file: this.files.journal },
+      );
+    }
     this.pending.push(record);
     this.stepsDone = record.step + 1;
     if (this.now() - this.lastFlush >= this.flushIntervalMs) this.flush("running");
@@ -126,6 +136,17 @@ export class RunWriter {
     rmSync(this.files.journal, { force: true });
     this.db.close();
     return card;
+  }
+
+  /**
+   * Lets go of the run without writing anything more (when even the final flush fails): the journal
+   * stays on disk, so the next open recovers the run as interrupted.
+   */
+  abandon(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.journal);
+    this.db.close();
   }
 
   private flush(status: RecordedStatus, error: string | null = null, metrics: Record<string, unknown> | null = null, endedAt: string | null = null): RunCard {
