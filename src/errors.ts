@@ -33,3 +33,8 @@ function formatInputError(problem: string, fix: string, where: ErrorLocation): s
 export function isInputError(error: unknown): error is InputError {
   return error instanceof InputError;
 }
+
+/** Errors a person should see as one clear line, not as a bug: input mistakes and expected failures. */
+export function isUserFacing(error: unknown): error is Error {
+  return error instanceof InputError || (error instanceof Error && (error as { userFacing?: boolean }).userFacing === true);
+}

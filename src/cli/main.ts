@@ -2,7 +2,7 @@
  * The `aibt` command. User mistakes print one clear line and exit 1 (never a stack trace); anything
  * else is a bug and prints its stack with exit 2.
  */
-import { InputError, isInputError } from "../errors";
+import { InputError, isUserFacing } from "../errors";
 import { backtestCommand } from "./backtest-command";
 import { benchCommand } from "./bench-command";
 import { generateCommand } from "./generate-command";
@@ -68,7 +68,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (error: unknown) => {
-      if (isInputError(error)) {
+      if (isUserFacing(error)) {
         process.stderr.write(`aibt: ${error.message}\n`);
         process.exitCode = 1;
       } else {

@@ -39,6 +39,11 @@ import type { Strategy } from "../strategy/strategy";
 import { runLoop } from "./loop";
 import type { RunOutcome, RunProgress, RunStatus } from "./loop";
 import { RunWriter } from "../store/run-writer";
+import { RunReader } from "../store/run-reader";
+import { RunStore } from "../store/runs";
+import { Cassette, CassetteModeSchema } from "../agent/cassette";
+import { assertCassetteUsable, llmStrategy } from "../agent/llm-strategy";
+import type { LlmStrategy } from "../agent/llm-strategy";
 import { ModelStore } from "../store/models";
 import type { ModelDefinition } from "../store/model-definition";
 import type { RunCard } from "../store/run-record";
@@ -78,6 +83,13 @@ export const BacktestOptionsSchema = z
     workspace: z.string().min(1).optional(),
     /** Run this model definition of the workspace: its strategy, cash and risk limits replace the options'. */
     model: z.string().min(1).optional(),
+    /** LLM models: a cassette to answer from (a run reference like model/run-0003, a run file, or a .jsonl file). */
+    cassette: z.string().min(1).optional(),
+    cassetteMode: CassetteModeSchema.optional(),
+    /** LLM models: the key, when not in OPENAI_API_KEY. It is never written anywhere. */
+    apiKey: z.string().min(1).optional(),
+    /** LLM models: USD per million tokens, for the run's cost. */
+    llmPrices: z.object({ inputPerMillion: z.number().min(0), outputPerMillion: z.number().min(0) }).strict().optional(),
   })
   .strict();
 
@@ -115,13 +127,19 @@ export interface BacktestSummary {
   alpha: number;
   beta: number;
   periodsPerYear: number;
+  /** LLM models: exchanges answered by the model, and from the cassette; tokens; cost (null without prices). */
+  llmCalls: number;
+  llmReplayed: number;
+  tokensIn: number;
+  tokensOut: number;
+  llmCost: number | null;
 }
 
 /** The summary's fields, in the order a person reads them. */
 export const SUMMARY_FIELDS = [
   "status", "strategy", "symbol", "source", "from", "to", "bars", "fills", "roundTrips", "blockedOrders", "initialCash", "finalEquity",
   "totalReturn", "cagr", "volatility", "sharpe", "sortino", "maxDrawdown", "calmar", "winRate", "profitFactor", "exposure", "turnover",
-  "commissionPaid", "benchmark", "benchmarkReturn", "alpha", "beta", "periodsPerYear",
+  "commissionPaid", "benchmark", "benchmarkReturn", "alpha", "beta", "periodsPerYear", "llmCalls", "llmReplayed", "tokensIn", "tokensOut", "llmCost",
 ] as const satisfies readonly (keyof BacktestSummary)[];
 
 /** Only the scalar fields of a result: the curves and logs stay in the library result. */
@@ -146,7 +164,7 @@ export async function backtest(options: BacktestOptions = {}, signal?: AbortSign
   const dataSet = loadInput(opts);
   const traded = pickSeries(dataSet, opts.symbol, opts);
   const series = sliceRange(traded, opts.from, opts.to);
-  const strategy = strategyFor(opts, series.instrument.symbol);
+  const strategy = await strategyFor(opts, series.instrument.symbol, definition);
   const broker = {
     fill: opts.fill,
     commission: typeof opts.commission === "number" ? { kind: "percent" as const, rate: opts.commission } : opts.commission,
@@ -193,20 +211,13 @@ function withModel(opts: ParsedOptions): { opts: ParsedOptions; definition?: Mod
   if (opts.workspace === undefined) throw new InputError(`model "${opts.model}" needs a workspace to be read from`, "Pass the workspace folder (--workspace DIR)", { field: "model" });
   const definition = new ModelStore(opts.workspace).get(opts.model);
   const strategy = definition.strategy;
-  if (strategy.kind === "llm") {
-    throw new InputError(
-      `model "${definition.id}" is an LLM model (${strategy.model}), and this version of AIBT cannot run LLM models yet`,
-      "Run a coded model (sma-cross, buy-and-hold) for now",
-      { field: "model" },
-    );
-  }
   const risk = { ...definition.risk, ...(definition.allowedTickers.length ? { allowedTickers: definition.allowedTickers } : {}) };
   return {
     definition,
     opts: {
       ...opts,
-      strategy: strategy.name,
-      ...(strategy.name === "sma-cross" ? { fast: strategy.parameters.fast, slow: strategy.parameters.slow } : {}),
+      ...(strategy.kind === "coded" ? { strategy: strategy.name } : {}),
+      ...(strategy.kind === "coded" && strategy.name === "sma-cross" ? { fast: strategy.parameters.fast, slow: strategy.parameters.slow } : {}),
       cash: definition.initialCash,
       risk,
     },
@@ -228,6 +239,7 @@ function startRecording(opts: ParsedOptions, strategy: Strategy, series: BarSeri
 /** Scores a finished (or cancelled) run with the metric functions. */
 function score(opts: ParsedOptions, dataSet: DataSet, series: BarSeries, strategy: Strategy, outcome: RunOutcome): BacktestResult {
   const steps = outcome.steps;
+  const usage = (strategy as Partial<LlmStrategy>).usage;
   const times = series.time.subarray(0, steps);
   const ppy = opts.periodsPerYear ?? inferPeriodsPerYear(times);
   const equity = outcome.equity;
@@ -268,6 +280,11 @@ function score(opts: ParsedOptions, dataSet: DataSet, series: BarSeries, strateg
     alpha: ab.alpha,
     beta: ab.beta,
     periodsPerYear: ppy,
+    llmCalls: usage?.calls ?? 0,
+    llmReplayed: usage?.replayed ?? 0,
+    tokensIn: usage?.promptTokens ?? 0,
+    tokensOut: usage?.completionTokens ?? 0,
+    llmCost: usage?.cost ?? null,
     times,
     equityCurve: equity,
     exposureCurve: outcome.exposure,
@@ -358,10 +375,44 @@ function sliceRange(series: BarSeries, from: string | undefined, to: string | un
   return sliced;
 }
 
-function strategyFor(opts: ParsedOptions, symbol: string): Strategy {
+async function strategyFor(opts: ParsedOptions, symbol: string, definition: ModelDefinition | undefined): Promise<Strategy> {
+  if (definition?.strategy.kind === "llm") {
+    const llm = definition.strategy;
+    const mode = opts.cassetteMode ?? (opts.cassette ? "replay" : "record");
+    const cassette = opts.cassette ? await loadCassette(opts.cassette, opts.workspace) : undefined;
+    assertCassetteUsable(mode, cassette);
+    return llmStrategy({
+      model: llm.model,
+      ...(llm.baseUrl ? { baseURL: llm.baseUrl } : {}),
+      ...(opts.apiKey ? { apiKey: opts.apiKey } : {}),
+      parameters: llm.parameters,
+      rules: llm.rules,
+      instructions: llm.instructions,
+      maxSteps: llm.maxSteps,
+      allowedTickers: definition.allowedTickers,
+      ...(cassette ? { cassette } : {}),
+      cassetteMode: mode,
+      ...(opts.llmPrices ? { prices: opts.llmPrices } : {}),
+      fillNote: opts.fill === "close" ? "at this bar's close" : "at the next bar's open",
+      fractionalShares: opts.fractional,
+      allowShort: opts.allowShort,
+    });
+  }
+  if (opts.cassette) throw new InputError("a cassette is for LLM models", "Drop --cassette, or run an LLM model (--model ID)", { field: "cassette" });
   if (opts.strategy === "sma-cross") return smaCross({ fast: opts.fast, slow: opts.slow }, symbol);
   if (opts.strategy === "buy-and-hold") return buyAndHold(symbol);
   return opts.strategy;
+}
+
+/** A cassette from a run (its own table), a run file, or a .jsonl file. */
+async function loadCassette(source: string, workspace: string | undefined): Promise<Cassette> {
+  if (source.endsWith(".jsonl")) return Cassette.fromFile(source);
+  const reader = source.endsWith(".sqlite") ? await RunReader.open(source) : await new RunStore(workspace ?? ".").open(source);
+  try {
+    return reader.cassette();
+  } finally {
+    reader.close();
+  }
 }
 
 function inferPeriodsPerYear(times: Float64Array): number {

@@ -9,6 +9,7 @@ import { OrderRequestSchema } from "../model/order";
 import type { BlockRule, Order, OrderRequest, Side, ValidOrderRequest } from "../model/order";
 import type { RiskGuard } from "../risk/guard";
 import type { StrategyContext, SubmitResult } from "../strategy/strategy";
+import type { DecisionRecord } from "./step-record";
 
 export class TradingContext implements StrategyContext {
   private nextOrderId = 1;
@@ -63,6 +64,13 @@ export class TradingContext implements StrategyContext {
     return this.broker.pending;
   }
 
+  /** The decision recorded for the current step, taken (and cleared) by the run loop. */
+  decision: DecisionRecord | undefined;
+
+  recordDecision(record: DecisionRecord): void {
+    this.decision = record;
+  }
+
   /** The fast path for coded strategies: no schema parse, same guard and broker. */
   private market(target: string | number, side: Side, quantity: number | "all", reason?: string): SubmitResult {
     if (typeof target === "string") {
@@ -105,6 +113,10 @@ export class TradingContext implements StrategyContext {
     this.guard.accepted();
     this.broker.accept(order, this.view.step);
     return { ok: true, order };
+  }
+
+  refuse(symbol: string, side: Side | "unknown", quantity: number | "all" | null, rule: BlockRule, reason: string): SubmitResult {
+    return this.block(symbol, side, quantity, rule, reason);
   }
 
   private block(symbol: string, side: Side | "unknown", quantity: number | "all" | null, rule: BlockRule, reason: string): SubmitResult {

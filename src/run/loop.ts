@@ -201,6 +201,13 @@ class Run {
       record.positions = [...new Set(record.fills.map((f) => f.symbol))].map((symbol) => [symbol, this.portfolio.position(symbols.indexOf(symbol))]);
     }
     if (log.blocked.length > recorded.blocked) record.blocked = log.blocked.slice(recorded.blocked);
+    const decision = this.ctx.decision;
+    if (decision) {
+      record.decision = decision.decision;
+      if (decision.reasoning !== undefined) record.reasoning = decision.reasoning;
+      if (decision.exchanges?.length) record.exchanges = decision.exchanges;
+      this.ctx.decision = undefined;
+    }
     this.recorded = { orders: log.orders.length, fills: log.fills.length, blocked: log.blocked.length };
     return record;
   }

@@ -1,4 +1,5 @@
 /** What the run loop hands a recorder after each step. */
+import type { Exchange } from "../agent/cassette";
 import type { BlockedOrder, Fill, Order } from "../model/order";
 
 /** One step: its close, and whatever happened in it. */
@@ -15,9 +16,18 @@ export interface StepRecord {
   positions?: [string, number][];
   decision?: unknown;
   reasoning?: unknown;
+  /** LLM exchanges made for this step (the cassette). */
+  exchanges?: Exchange[];
 }
 
 /** Receives every completed step of a run (the workspace store journals and saves them). */
 export interface StepRecorder {
   step(record: StepRecord): void;
+}
+
+/** What a strategy may attach to the step it decides on: its decision, its reasoning, its LLM exchanges. */
+export interface DecisionRecord {
+  decision: unknown;
+  reasoning?: unknown;
+  exchanges?: Exchange[];
 }

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { Database, SqlValue } from "sql.js";
+import { Cassette } from "../agent/cassette";
 import { InputError } from "../errors";
 import type { RecordedStatus, RunCard, RunMode } from "./run-record";
 import { migrate } from "./run-schema";
@@ -133,6 +134,34 @@ export class RunReader {
       if (Number(quantity) !== 0) held[String(symbol)] = Number(quantity);
     }
     return held;
+  }
+
+  /** The run's decisions with their reasoning, in step order. */
+  decisions(fromStep = 0, toStep = Number.MAX_SAFE_INTEGER): { step: number; time: number; decision: unknown; reasoning: unknown }[] {
+    return this.rows("SELECT step, time, decision, reasoning FROM decisions WHERE step BETWEEN ? AND ? ORDER BY step", [fromStep, toStep]).map(([step, time, decision, reasoning]) => ({
+      step: Number(step),
+      time: Number(time),
+      decision: decision === null ? null : JSON.parse(String(decision)),
+      reasoning: reasoning === null ? null : JSON.parse(String(reasoning)),
+    }));
+  }
+
+  /** The run's LLM exchanges: replaying them reproduces its decisions without calling the model. */
+  cassette(): Cassette {
+    return new Cassette(
+      this.rows("SELECT key, step, model, request, response, prompt_tokens, completion_tokens, latency_ms FROM cassette ORDER BY step, rowid").map(
+        ([key, step, model, request, response, promptTokens, completionTokens, latencyMs]) => ({
+          key: String(key),
+          step: Number(step),
+          model: String(model),
+          request: JSON.parse(String(request)),
+          response: JSON.parse(String(response)),
+          promptTokens: Number(promptTokens),
+          completionTokens: Number(completionTokens),
+          latencyMs: Number(latencyMs),
+        }),
+      ),
+    );
   }
 
   close(): void {

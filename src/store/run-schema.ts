@@ -5,7 +5,7 @@
 import type { Database } from "sql.js";
 import { InputError } from "../errors";
 
-export const RUN_SCHEMA_VERSION = 1;
+export const RUN_SCHEMA_VERSION = 2;
 
 /** migrations[i] turns a version-i database into version i+1. */
 const MIGRATIONS: ((db: Database) => void)[] = [
@@ -33,6 +33,14 @@ const MIGRATIONS: ((db: Database) => void)[] = [
       CREATE TABLE blocked (step INTEGER NOT NULL, time REAL NOT NULL, symbol TEXT NOT NULL, side TEXT NOT NULL, quantity TEXT, rule TEXT NOT NULL, reason TEXT NOT NULL);
       CREATE TABLE positions (step INTEGER NOT NULL, symbol TEXT NOT NULL, quantity REAL NOT NULL, PRIMARY KEY (step, symbol));
       CREATE TABLE decisions (step INTEGER PRIMARY KEY, time REAL NOT NULL, decision TEXT, reasoning TEXT);
+    `),
+  // Version 2: the LLM cassette, so a run can be replayed from its own file.
+  (db) =>
+    db.run(`
+      CREATE TABLE cassette (
+        key TEXT PRIMARY KEY, step INTEGER NOT NULL, model TEXT NOT NULL, request TEXT NOT NULL, response TEXT NOT NULL,
+        prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL, latency_ms REAL NOT NULL
+      );
     `),
 ];
 

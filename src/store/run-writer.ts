@@ -212,6 +212,7 @@ export function insertSteps(db: Database, steps: readonly StepRecord[]): void {
   const blocked = db.prepare("INSERT INTO blocked VALUES (?, ?, ?, ?, ?, ?, ?)");
   const position = db.prepare("INSERT OR REPLACE INTO positions VALUES (?, ?, ?)");
   const decision = db.prepare("INSERT OR REPLACE INTO decisions VALUES (?, ?, ?, ?)");
+  const exchange = db.prepare("INSERT OR REPLACE INTO cassette VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   for (const s of steps) {
     equity.run([s.step, s.time, s.equity, s.cash, s.exposure]);
     for (const o of s.orders ?? []) {
@@ -223,7 +224,10 @@ export function insertSteps(db: Database, steps: readonly StepRecord[]): void {
     if (s.decision !== undefined || s.reasoning !== undefined) {
       decision.run([s.step, s.time, s.decision === undefined ? null : JSON.stringify(s.decision), s.reasoning === undefined ? null : JSON.stringify(s.reasoning)]);
     }
+    for (const e of s.exchanges ?? []) {
+      exchange.run([e.key, e.step, e.model, JSON.stringify(e.request), JSON.stringify(e.response), e.promptTokens, e.completionTokens, e.latencyMs]);
+    }
   }
-  for (const statement of [equity, order, fill, blocked, position, decision]) statement.free();
+  for (const statement of [equity, order, fill, blocked, position, decision, exchange]) statement.free();
   db.run("COMMIT");
 }

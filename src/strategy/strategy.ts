@@ -4,7 +4,8 @@
  */
 import type { PortfolioView } from "../broker/portfolio";
 import type { MarketView } from "../market/view";
-import type { BlockedOrder, Order, OrderRequest } from "../model/order";
+import type { BlockedOrder, BlockRule, Order, OrderRequest, Side } from "../model/order";
+import type { DecisionRecord } from "../run/step-record";
 
 export type SubmitResult = { ok: true; order: Order } | { ok: false; blocked: BlockedOrder };
 
@@ -21,6 +22,10 @@ export interface StrategyContext {
   sell(target: string | number, quantity: number | "all", reason?: string): SubmitResult;
   cancel(orderId: number): boolean;
   openOrders(): readonly Order[];
+  /** Records an order refused before it was placed (e.g. by a tool's own checks), with its reason. */
+  refuse(symbol: string, side: Side | "unknown", quantity: number | "all" | null, rule: BlockRule, reason: string): SubmitResult;
+  /** Attaches the decision (and its reasoning and LLM exchanges) to the current step's record. */
+  recordDecision(record: DecisionRecord): void;
 }
 
 export interface Strategy {

@@ -23,12 +23,21 @@ describe("runs of model definitions", () => {
     reader.close();
   });
 
-  it("refuse LLM models for now, unknown models, and a model without a workspace", async () => {
+  it("refuse an LLM model without a key, an unknown model, and a model without a workspace, writing nothing", async () => {
     const ws = workspace();
     new ModelStore(ws).create({ name: "Thinker", strategy: { kind: "llm", model: "openai/gpt-4o-mini" } });
-    await expect(backtest({ workspace: ws, model: "thinker" })).rejects.toThrow(/is an LLM model .* cannot run LLM models yet/);
+    const saved = { key: process.env.OPENAI_API_KEY, url: process.env.OPENAI_BASE_URL };
+    delete process.env.OPENAI_API_KEY;
+    delete process.env.OPENAI_BASE_URL;
+    try {
+      await expect(backtest({ workspace: ws, model: "thinker" })).rejects.toThrow(/no API key for https:\/\/openrouter\.ai\/api\/v1\. Set OPENAI_API_KEY/);
+    } finally {
+      if (saved.key !== undefined) process.env.OPENAI_API_KEY = saved.key;
+      if (saved.url !== undefined) process.env.OPENAI_BASE_URL = saved.url;
+    }
     await expect(backtest({ workspace: ws, model: "nope" })).rejects.toThrow(/nope/);
     await expect(backtest({ model: "thinker" })).rejects.toThrow(/needs a workspace/);
+    await expect(backtest({ workspace: ws, model: "thinker", cassette: "thinker/run-0009" })).rejects.toThrow(/no run thinker\/run-0009/);
     expect(existsSync(path.join(ws, ".aibt/runs"))).toBe(false);
   });
 
