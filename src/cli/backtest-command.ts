@@ -2,6 +2,7 @@
 import path from "node:path";
 import { parseColumnMapping } from "../data/feeds";
 import { InputError } from "../errors";
+import { CassetteModeSchema } from "../agent/cassette";
 import type { DataFormat } from "../data/feeds";
 import { backtest, BUILT_IN_STRATEGIES, summaryOf } from "../run/backtest";
 import type { BacktestOptions } from "../run/backtest";
@@ -27,7 +28,8 @@ Data:
 Strategy:
   --model ID             run a model definition of the workspace (see \`aibt models\`): its strategy,
                          parameters, cash, tickers and risk limits
-  --strategy NAME        ${BUILT_IN_STRATEGIES.join(" | ")} (default sma-cross)
+  --strategy NAME        ${BUILT_IN_STRATEGIES.join(" | ")} (default sma-cross), or llm with --model
+                         (an LLM model definition; the key comes from OPENAI_API_KEY)
   --fast N --slow N      sma-cross windows in bars (default 10 and 50)
 
 Account and execution:
@@ -36,6 +38,12 @@ Account and execution:
   --slippage-bps N       slippage against the trader in basis points (default 0)
   --fill next-open|close fill market orders at the next bar's open (default) or this bar's close
   --fractional           trade fractional shares (crypto always trades fractions)
+
+LLM models:
+  --cassette RUN|FILE    answer from a recorded run's exchanges (MODEL/run-NNNN, a run file, or .jsonl)
+  --cassette-mode M      record (default) | live | replay (default with --cassette) | replay-or-live
+  --price-in USD         price per million input tokens, for the run's cost
+  --price-out USD        price per million output tokens
 
 Recording:
   --workspace DIR        record the run in DIR/.aibt/runs (default: the current folder)
@@ -65,6 +73,10 @@ const OPTIONS: Options = {
   workspace: { type: "string" },
   "no-record": { type: "boolean" },
   model: { type: "string" },
+  cassette: { type: "string" },
+  "cassette-mode": { type: "string" },
+  "price-in": { type: "string" },
+  "price-out": { type: "string" },
   help: { type: "boolean", short: "h" },
 };
 
@@ -79,7 +91,7 @@ export async function backtestCommand(argv: string[], out: (text: string) => voi
     from: stringFlag(flags, "from"),
     to: stringFlag(flags, "to"),
     benchmark: stringFlag(flags, "benchmark"),
-    strategy: choiceFlag(flags, "strategy", BUILT_IN_STRATEGIES),
+    strategy: strategyFlag(flags),
     fast: numberFlag(flags, "fast", { integer: true, min: 1, example: 10 }),
     slow: numberFlag(flags, "slow", { integer: true, min: 2, example: 50 }),
     // An upper bound keeps equity arithmetic far from overflow (1e308 cash made Infinity% returns).
@@ -90,9 +102,13 @@ export async function backtestCommand(argv: string[], out: (text: string) => voi
     fractional: flags.fractional === true,
     workspace: flags["no-record"] && flags.model === undefined ? undefined : path.resolve(stringFlag(flags, "workspace") ?? "."),
     model: stringFlag(flags, "model"),
+    cassette: stringFlag(flags, "cassette"),
+    cassetteMode: choiceFlag(flags, "cassette-mode", CassetteModeSchema.options),
+    llmPrices: prices(flags),
   };
   if (options.model !== undefined) {
-    const clash = ["strategy", "fast", "slow", "cash"].filter((flag) => flags[flag] !== undefined);
+    const clash = ["fast", "slow", "cash"].filter((flag) => flags[flag] !== undefined);
+    if (flags.strategy !== undefined && flags.strategy !== "llm") clash.unshift("strategy");
     if (clash.length) throw new InputError(`--${clash[0]} comes from the model definition when --model is given`, `Drop --${clash.join(", --")}, or change the model with \`aibt models\``);
     if (flags["no-record"]) throw new InputError("a model's runs are always recorded", "Drop --no-record, or run without --model");
   }
@@ -106,6 +122,22 @@ export async function backtestCommand(argv: string[], out: (text: string) => voi
   const run = result.run ? `${result.run.modelId}/${result.run.id}` : undefined;
   if (flags.json) return out(`${toJson(run ? { ...summary, run } : summary)}\n`);
   out(`${formatSummary(summary, options)}${run ? `\nRecorded as ${run} (see \`aibt runs show ${run}\`)\n` : ""}`);
+}
+
+/** --strategy: a built-in, or "llm", which names no strategy of its own (it needs --model). */
+function strategyFlag(flags: Record<string, unknown>): BacktestOptions["strategy"] {
+  const choice = choiceFlag(flags, "strategy", [...BUILT_IN_STRATEGIES, "llm"] as const);
+  if (choice !== "llm") return choice;
+  if (flags.model === undefined) throw new InputError("--strategy llm needs --model ID: the LLM model definition to run", "Create one with `aibt models create --name NAME --llm MODEL_ID`, then pass --model ID");
+  return undefined;
+}
+
+function prices(flags: Record<string, unknown>): BacktestOptions["llmPrices"] {
+  const input = numberFlag(flags, "price-in", { min: 0, max: 10_000, example: 0.15 });
+  const output = numberFlag(flags, "price-out", { min: 0, max: 10_000, example: 0.6 });
+  if (input === undefined && output === undefined) return undefined;
+  if (input === undefined || output === undefined) throw new InputError("give both --price-in and --price-out", "e.g. --price-in 0.15 --price-out 0.6 (USD per million tokens)");
+  return { inputPerMillion: input, outputPerMillion: output };
 }
 
 function dropUndefined<T extends object>(value: T): T {

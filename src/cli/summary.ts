@@ -20,6 +20,13 @@ export function formatSummary(s: BacktestSummary, options: BacktestOptions): str
     ["Commission paid", money(s.commissionPaid)],
     ["Alpha / beta", `${pct(s.alpha)} a year / ${num(s.beta)}  vs ${s.benchmark}`],
   ];
+  if (s.llmCalls + s.llmReplayed > 0) {
+    // Next to Sharpe: what the returns cost in inference ("alpha per dollar").
+    rows.splice(rows.findIndex(([label]) => label === "Sharpe / Sortino") + 1, 0, [
+      "LLM",
+      `${s.llmCalls} calls, ${s.llmReplayed} from the cassette, ${s.tokensIn.toLocaleString("en-US")} tokens in / ${s.tokensOut.toLocaleString("en-US")} out${s.llmCost === null ? "" : `, cost $${s.llmCost.toFixed(4)}`}`,
+    ]);
+  }
   if (s.blockedOrders > 0) rows.push(["Blocked orders", String(s.blockedOrders)]);
   const width = Math.max(...rows.map(([label]) => label.length));
   const header = `${s.strategy}${params} on ${s.symbol} (${path.basename(s.source)}), ${s.from} to ${s.to}, ${s.bars.toLocaleString("en-US")} bars${s.status === "cancelled" ? " [CANCELLED]" : ""}`;
