@@ -77,4 +77,13 @@ export { RunWriter } from "./store/run-writer";
 export type { RunCard, RunHeader, RunMode, RecordedStatus } from "./store/run-record";
 export type { StepRecord, StepRecorder } from "./run/step-record";
 
-export { InputError, isInputError } from "./errors";
+export { llmStrategy, DEFAULT_BASE_URL } from "./agent/llm-strategy";
+export type { LlmStrategy, LlmStrategyOptions, LlmUsage, ModelParameters } from "./agent/llm-strategy";
+export { Cassette, CassetteModeSchema, requestKey } from "./agent/cassette";
+export type { CassetteMode, Exchange } from "./agent/cassette";
+export { AgentError } from "./agent/llm-errors";
+export { TRADING_TOOLS, callTool, findTool, toChatCompletionTools, evaluate, CalculatorError } from "./tools/index";
+export type { Tool, ToolContext, ToolResult, TradingToolContext } from "./tools/index";
+export { sma, ema, rsi, rateOfChange, rollingVolatility } from "./indicators/index";
+
+export { InputError, isInputError, isUserFacing } from "./errors";
