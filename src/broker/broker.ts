@@ -29,6 +29,8 @@ export const BrokerConfigSchema = z
     /** Trade fractional shares of stocks too (crypto is always fractional). */
     fractional: z.boolean().default(false),
     allowShort: z.boolean().default(false),
+    /** When one bar touches both legs of a bracket, which fills: the stop (the cautious default) or the target. */
+    bracketTie: z.enum(["stop-first", "target-first"]).default("stop-first"),
   })
   .strict();
 export type BrokerConfig = z.output<typeof BrokerConfigSchema>;
@@ -43,6 +45,7 @@ export class TradeLog {
 export class Broker {
   readonly pending: Order[] = [];
   private readonly instruments: readonly Instrument[];
+  private nextOrderId = 1;
 
   constructor(
     private readonly market: Market,
@@ -54,6 +57,10 @@ export class Broker {
     private readonly marks: Float64Array,
   ) {
     this.instruments = market.instruments;
+  }
+
+  newOrderId(): number {
+    return this.nextOrderId++;
   }
 
   /** Takes an order the guard accepted: a market order at "close" fills now, the rest waits. */
@@ -86,15 +93,89 @@ export class Broker {
   /** Fills what bar `step` allows, in the order the orders were placed. */
   fillAt(step: number): void {
     const m = this.market;
-    for (const order of this.pending) {
-      if (order.submittedStep >= step) continue;
+    for (const order of [...this.pending]) {
+      if (order.status !== "open" || order.submittedStep >= step) continue;
       const h = order.instrument;
       const open = m.open[h]![step]!;
       if (open !== open) continue; // no bar for this symbol now
+      if (order.ocoGroup !== undefined) {
+        this.fillBracket(order.ocoGroup, open, m.high[h]![step]!, m.low[h]![step]!, step);
+        continue;
+      }
       const price = triggerPrice(order, open, m.high[h]![step]!, m.low[h]![step]!);
       if (price !== undefined) this.execute(order, price, step);
     }
     this.removeSettled();
+  }
+
+  /**
+   * A bracket's two legs on one bar. A bar's high and low say that both prices traded, not in which
+   * order: when both legs trigger, the configured tie rule decides (the stop, by default). The leg that
+   * fills cancels the other.
+   */
+  private fillBracket(group: number, open: number, high: number, low: number, step: number): void {
+    const legs = this.pending.filter((o) => o.ocoGroup === group && o.status === "open");
+    const triggered = legs.map((leg) => [leg, triggerPrice(leg, open, high, low)] as const).filter(([, price]) => price !== undefined);
+    if (triggered.length === 0) return;
+    const preferStop = this.config.bracketTie === "stop-first";
+    const [leg, price] = triggered.find(([o]) => (o.type === "stop") === preferStop) ?? triggered[0]!;
+    this.execute(leg, price!, step);
+    for (const other of legs) if (other !== leg && other.status === "open") other.status = "cancelled";
+  }
+
+  /**
+   * Closes every position at this bar's close and cancels every open order: the end of a session for a
+   * day trader who never holds overnight.
+   */
+  flatten(step: number, reason: string): void {
+    for (const order of this.pending) order.status = "cancelled";
+    this.removeSettled();
+    const m = this.market;
+    for (let h = 0; h < this.instruments.length; h++) {
+      const held = this.portfolio.position(h);
+      const close = m.close[h]![step]!;
+      if (held === 0 || close !== close) continue;
+      const order = this.brokerOrder(h, held > 0 ? "sell" : "buy", Math.abs(held), step, reason, {});
+      this.execute(order, close, step);
+    }
+  }
+
+  /** An order the broker places itself (bracket legs, flattening): exits, so the guard does not stop them. */
+  private brokerOrder(h: number, side: "buy" | "sell", quantity: number, step: number, reason: string, extra: Partial<Order>): Order {
+    const order: Order = {
+      symbol: this.instruments[h]!.symbol,
+      side,
+      type: "market",
+      quantity,
+      limitPrice: undefined,
+      stopPrice: undefined,
+      timeInForce: "gtc",
+      reason,
+      idempotencyKey: undefined,
+      stopLoss: undefined,
+      takeProfit: undefined,
+      id: this.newOrderId(),
+      instrument: h,
+      submittedStep: step,
+      submittedTime: this.market.time[step]!,
+      submittedDay: this.market.day[step]!,
+      status: "open",
+      ...extra,
+    };
+    this.log.orders.push(order);
+    return order;
+  }
+
+  /** After a bracket's entry fills: its stop and target for the filled quantity, one cancelling the other. */
+  private placeBracketLegs(entry: Order, quantity: number, step: number): void {
+    const exit = entry.side === "buy" ? "sell" : "buy";
+    const h = entry.instrument;
+    if (entry.stopLoss !== undefined) {
+      this.pending.push(this.brokerOrder(h, exit, quantity, step, "bracket stop", { type: "stop", stopPrice: entry.stopLoss, parentId: entry.id, ocoGroup: entry.id }));
+    }
+    if (entry.takeProfit !== undefined) {
+      this.pending.push(this.brokerOrder(h, exit, quantity, step, "bracket target", { type: "limit", limitPrice: entry.takeProfit, parentId: entry.id, ocoGroup: entry.id }));
+    }
   }
 
   private removeSettled(): void {
@@ -167,10 +248,17 @@ export class Broker {
     order.status = "filled";
     this.portfolio.apply(h, fill);
     this.log.fills.push(fill);
+    if (order.stopLoss !== undefined || order.takeProfit !== undefined) this.placeBracketLegs(order, quantity, step);
+    // A flat position needs no protection: its bracket legs go (the strategy may have exited itself).
+    if (this.portfolio.position(h) === 0) {
+      for (const other of this.pending) if (other.instrument === h && other.parentId !== undefined && other.status === "open") other.status = "cancelled";
+    }
   }
 
   private refuse(order: Order, step: number, rule: BlockRule, reason: string): void {
     order.status = "rejected";
+    // A bracket leg that cannot fill (its position is gone) takes its sibling with it.
+    if (order.ocoGroup !== undefined) for (const other of this.pending) if (other.ocoGroup === order.ocoGroup && other.status === "open") other.status = "cancelled";
     this.log.blocked.push({
       step,
       time: this.market.time[step]!,

@@ -1,145 +1,22 @@
 /** `aibt backtest`: one backtest, a readable summary or one JSON object. */
-import path from "node:path";
-import { parseColumnMapping } from "../data/feeds";
-import { InputError } from "../errors";
-import { CassetteModeSchema } from "../agent/cassette";
-import type { DataFormat } from "../data/feeds";
-import { backtest, BUILT_IN_STRATEGIES, summaryOf } from "../run/backtest";
-import type { BacktestOptions } from "../run/backtest";
-import { choiceFlag, numberFlag, parseFlags, stringFlag, toJson } from "./args";
-import type { Options } from "./args";
-import { formatSummary } from "./summary";
+import { backtest } from "../run/backtest";
+import { parseFlags, stringFlag } from "./args";
+import { printResult, RUN_FLAGS, RUN_FLAGS_HELP, runOptionsFrom } from "./run-flags";
 
 export const BACKTEST_HELP = `Usage: aibt backtest [options]
 
 Runs a daily (or any bar size) backtest and prints a summary. Without --data it runs on the shipped
 sample: S&P 500 index daily bars 2000-2020.
 
-Data:
-  --data FILE            normalized CSV (symbol,timestamp,open,high,low,close,volume), Alpha Vantage
-                         JSONL, or any OHLCV CSV (columns detected by name, or mapped with --columns)
-  --format F             normalized-csv | alpha-vantage-jsonl | csv (default: detected)
-  --columns MAP          CSV column mapping, e.g. time=Date,close="Adj Close",volume=Vol
-  --symbol S             the symbol to trade (required when the data holds several)
+Range:
   --from YYYY-MM-DD      first trading day (inclusive)
   --to YYYY-MM-DD        last trading day (inclusive)
-  --benchmark S          symbol in the same data for alpha/beta (default: buy-and-hold of --symbol)
 
-Strategy:
-  --model ID             run a model definition of the workspace (see \`aibt models\`): its strategy,
-                         parameters, cash, tickers and risk limits
-  --strategy NAME        ${BUILT_IN_STRATEGIES.join(" | ")} (default sma-cross), or llm with --model
-                         (an LLM model definition; the key comes from OPENAI_API_KEY)
-  --fast N --slow N      sma-cross windows in bars (default 10 and 50)
-
-Account and execution:
-  --cash N               starting cash (default 100000)
-  --commission RATE      commission as a fraction of notional (default 0; 0.001 = 10 bps)
-  --slippage-bps N       slippage against the trader in basis points (default 0)
-  --fill next-open|close fill market orders at the next bar's open (default) or this bar's close
-  --fractional           trade fractional shares (crypto always trades fractions)
-
-LLM models:
-  --cassette RUN|FILE    answer from a recorded run's exchanges (MODEL/run-NNNN, a run file, or .jsonl)
-  --cassette-mode M      record (default) | live | replay (default with --cassette) | replay-or-live
-  --price-in USD         price per million input tokens, for the run's cost
-  --price-out USD        price per million output tokens
-
-Recording:
-  --workspace DIR        record the run in DIR/.aibt/runs (default: the current folder)
-  --no-record            do not record the run
-
-Output:
-  --json                 print one JSON object instead of the summary
-`;
-
-const OPTIONS: Options = {
-  data: { type: "string" },
-  format: { type: "string" },
-  columns: { type: "string" },
-  symbol: { type: "string" },
-  from: { type: "string" },
-  to: { type: "string" },
-  benchmark: { type: "string" },
-  strategy: { type: "string" },
-  fast: { type: "string" },
-  slow: { type: "string" },
-  cash: { type: "string" },
-  commission: { type: "string" },
-  "slippage-bps": { type: "string" },
-  fill: { type: "string" },
-  fractional: { type: "boolean" },
-  json: { type: "boolean" },
-  workspace: { type: "string" },
-  "no-record": { type: "boolean" },
-  model: { type: "string" },
-  cassette: { type: "string" },
-  "cassette-mode": { type: "string" },
-  "price-in": { type: "string" },
-  "price-out": { type: "string" },
-  help: { type: "boolean", short: "h" },
-};
+${RUN_FLAGS_HELP}`;
 
 export async function backtestCommand(argv: string[], out: (text: string) => void, signal?: AbortSignal): Promise<void> {
-  const flags = parseFlags("backtest", argv, OPTIONS);
+  const flags = parseFlags("backtest", argv, { ...RUN_FLAGS, from: { type: "string" }, to: { type: "string" } });
   if (flags.help) return out(BACKTEST_HELP);
-  const options: BacktestOptions = {
-    data: stringFlag(flags, "data"),
-    format: choiceFlag(flags, "format", ["normalized-csv", "alpha-vantage-jsonl", "csv"] as DataFormat[]),
-    columns: flags.columns === undefined ? undefined : { ...parseColumnMapping(String(flags.columns)) },
-    symbol: stringFlag(flags, "symbol"),
-    from: stringFlag(flags, "from"),
-    to: stringFlag(flags, "to"),
-    benchmark: stringFlag(flags, "benchmark"),
-    strategy: strategyFlag(flags),
-    fast: numberFlag(flags, "fast", { integer: true, min: 1, example: 10 }),
-    slow: numberFlag(flags, "slow", { integer: true, min: 2, example: 50 }),
-    // An upper bound keeps equity arithmetic far from overflow (1e308 cash made Infinity% returns).
-    cash: numberFlag(flags, "cash", { exclusiveMin: 0, max: 1e12, example: 100000 }),
-    commission: numberFlag(flags, "commission", { min: 0, max: 0.5, example: 0.001 }),
-    slippageBps: numberFlag(flags, "slippage-bps", { min: 0, max: 1000, example: 5 }),
-    fill: choiceFlag(flags, "fill", ["next-open", "close"] as const),
-    fractional: flags.fractional === true,
-    workspace: flags["no-record"] && flags.model === undefined ? undefined : path.resolve(stringFlag(flags, "workspace") ?? "."),
-    model: stringFlag(flags, "model"),
-    cassette: stringFlag(flags, "cassette"),
-    cassetteMode: choiceFlag(flags, "cassette-mode", CassetteModeSchema.options),
-    llmPrices: prices(flags),
-  };
-  if (options.model !== undefined) {
-    const clash = ["fast", "slow", "cash"].filter((flag) => flags[flag] !== undefined);
-    if (flags.strategy !== undefined && flags.strategy !== "llm") clash.unshift("strategy");
-    if (clash.length) throw new InputError(`--${clash[0]} comes from the model definition when --model is given`, `Drop --${clash.join(", --")}, or change the model with \`aibt models\``);
-    if (flags["no-record"]) throw new InputError("a model's runs are always recorded", "Drop --no-record, or run without --model");
-  }
-  for (const flag of ["format", "columns"]) {
-    if (flags[flag] !== undefined && flags.data === undefined) {
-      throw new InputError(`--${flag} applies to a --data file, and none was given`, `Add --data FILE, or drop --${flag} to use the shipped sample`);
-    }
-  }
-  const result = await backtest(dropUndefined(options), signal);
-  const summary = summaryOf(result);
-  const run = result.run ? `${result.run.modelId}/${result.run.id}` : undefined;
-  if (flags.json) return out(`${toJson(run ? { ...summary, run } : summary)}\n`);
-  out(`${formatSummary(summary, options)}${run ? `\nRecorded as ${run} (see \`aibt runs show ${run}\`)\n` : ""}`);
-}
-
-/** --strategy: a built-in, or "llm", which names no strategy of its own (it needs --model). */
-function strategyFlag(flags: Record<string, unknown>): BacktestOptions["strategy"] {
-  const choice = choiceFlag(flags, "strategy", [...BUILT_IN_STRATEGIES, "llm"] as const);
-  if (choice !== "llm") return choice;
-  if (flags.model === undefined) throw new InputError("--strategy llm needs --model ID: the LLM model definition to run", "Create one with `aibt models create --name NAME --llm MODEL_ID`, then pass --model ID");
-  return undefined;
-}
-
-function prices(flags: Record<string, unknown>): BacktestOptions["llmPrices"] {
-  const input = numberFlag(flags, "price-in", { min: 0, max: 10_000, example: 0.15 });
-  const output = numberFlag(flags, "price-out", { min: 0, max: 10_000, example: 0.6 });
-  if (input === undefined && output === undefined) return undefined;
-  if (input === undefined || output === undefined) throw new InputError("give both --price-in and --price-out", "e.g. --price-in 0.15 --price-out 0.6 (USD per million tokens)");
-  return { inputPerMillion: input, outputPerMillion: output };
-}
-
-function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  const options = { ...runOptionsFrom(flags), ...(flags.from !== undefined ? { from: stringFlag(flags, "from") } : {}), ...(flags.to !== undefined ? { to: stringFlag(flags, "to") } : {}) };
+  printResult(out, flags.json === true, await backtest(options, signal), options);
 }

@@ -25,6 +25,12 @@ export const OrderRequestSchema = z
     reason: z.string().optional(),
     /** Resubmitting an order with a key already seen in the run is a no-op. */
     idempotencyKey: z.string().optional(),
+    /**
+     * A bracket: once this entry fills, a protective stop and a profit target are placed for the
+     * filled quantity; when one fills, the other is cancelled (OCO).
+     */
+    stopLoss: z.number().positive().optional(),
+    takeProfit: z.number().positive().optional(),
   })
   .superRefine((order, ctx) => {
     if (order.type === "limit" && order.limitPrice === undefined) {
@@ -32,6 +38,17 @@ export const OrderRequestSchema = z
     }
     if (order.type === "stop" && order.stopPrice === undefined) {
       ctx.addIssue({ code: "custom", path: ["stopPrice"], message: "a stop order needs stopPrice" });
+    }
+    const { stopLoss, takeProfit } = order;
+    if (stopLoss !== undefined && takeProfit !== undefined) {
+      const long = order.side === "buy";
+      if (long ? stopLoss >= takeProfit : stopLoss <= takeProfit) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["stopLoss"],
+          message: long ? `a long bracket needs stopLoss (${stopLoss}) below takeProfit (${takeProfit})` : `a short bracket needs stopLoss (${stopLoss}) above takeProfit (${takeProfit})`,
+        });
+      }
     }
   });
 
@@ -42,6 +59,9 @@ export type OrderStatus = "open" | "filled" | "cancelled" | "rejected";
 
 export interface Order extends ValidOrderRequest {
   readonly id: number;
+  /** Bracket legs: the entry they protect, and the group whose other member they cancel. */
+  readonly parentId?: number;
+  readonly ocoGroup?: number;
   /** Index of the instrument in the run's market. */
   readonly instrument: number;
   readonly submittedStep: number;

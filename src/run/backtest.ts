@@ -34,10 +34,11 @@ import {
 import type { BlockedOrder, Fill, RoundTrip } from "../model/order";
 import { RiskLimitsSchema } from "../risk/guard";
 import { buyAndHold } from "../strategy/buy-and-hold";
+import { openingRange } from "../strategy/opening-range";
 import { smaCross } from "../strategy/sma-cross";
 import type { Strategy } from "../strategy/strategy";
 import { runLoop } from "./loop";
-import type { RunOutcome, RunProgress, RunStatus } from "./loop";
+import type { DecisionCadence, RunOutcome, RunProgress, RunStatus } from "./loop";
 import { RunWriter } from "../store/run-writer";
 import { RunReader } from "../store/run-reader";
 import { RunStore } from "../store/runs";
@@ -46,10 +47,10 @@ import { assertCassetteUsable, llmStrategy } from "../agent/llm-strategy";
 import type { LlmStrategy } from "../agent/llm-strategy";
 import { ModelStore } from "../store/models";
 import type { ModelDefinition } from "../store/model-definition";
-import type { RunCard } from "../store/run-record";
+import type { RunCard, RunMode } from "../store/run-record";
 import path from "node:path";
 
-export const BUILT_IN_STRATEGIES = ["sma-cross", "buy-and-hold"] as const;
+export const BUILT_IN_STRATEGIES = ["sma-cross", "buy-and-hold", "opening-range"] as const;
 
 const isStrategy = (value: unknown): value is Strategy =>
   typeof value === "object" && value !== null && typeof (value as Strategy).onBar === "function" && typeof (value as Strategy).name === "string";
@@ -66,6 +67,9 @@ export const BacktestOptionsSchema = z
     strategy: z.union([z.enum(BUILT_IN_STRATEGIES), z.custom<Strategy>(isStrategy, "not a Strategy")]).default("sma-cross"),
     fast: z.number().int().positive().default(10),
     slow: z.number().int().positive().default(50),
+    /** opening-range: bars in the opening range, and the target's multiple of the risk. */
+    rangeBars: z.number().int().positive().default(15),
+    rewardRisk: z.number().positive().default(2),
     cash: z.number().positive("cash must be positive").finite().default(100_000),
     /** A rate on notional (0.001 = 10 bps), or a commission model. */
     commission: z.union([z.number().min(0).max(0.5), CommissionSchema]).default(0),
@@ -162,8 +166,26 @@ export interface BacktestResult extends BacktestSummary {
 export async function backtest(options: BacktestOptions = {}, signal?: AbortSignal): Promise<BacktestResult> {
   const { opts, definition } = withModel(parseOptions(options));
   const dataSet = loadInput(opts);
-  const traded = pickSeries(dataSet, opts.symbol, opts);
-  const series = sliceRange(traded, opts.from, opts.to);
+  const series = sliceRange(pickSeries(dataSet, opts.symbol, opts), opts.from, opts.to);
+  return execute({ opts, definition, dataSet, series, mode: "daily", data: {} }, signal);
+}
+
+/** A prepared run: what backtest() and replay() hand to `execute` once their own inputs are checked. */
+export interface PreparedRun {
+  opts: ParsedOptions;
+  definition: ModelDefinition | undefined;
+  dataSet: DataSet;
+  series: BarSeries;
+  mode: RunMode;
+  /** What the run record says about its data beyond source, symbol and range (e.g. session). */
+  data: Record<string, unknown>;
+  flattenAtSessionEnd?: boolean;
+  cadence?: DecisionCadence;
+}
+
+/** Runs a prepared run through the one run loop, records it if asked, and scores it. */
+export async function execute(run: PreparedRun, signal?: AbortSignal): Promise<BacktestResult> {
+  const { opts, definition, dataSet, series } = run;
   const strategy = await strategyFor(opts, series.instrument.symbol, definition);
   const broker = {
     fill: opts.fill,
@@ -173,7 +195,7 @@ export async function backtest(options: BacktestOptions = {}, signal?: AbortSign
     allowShort: opts.allowShort,
   };
   // Everything is validated before the run is claimed: bad input writes nothing.
-  const writer = opts.workspace ? await startRecording(opts, strategy, series, dataSet.source, broker, definition) : undefined;
+  const writer = opts.workspace ? await startRecording(run, strategy, broker) : undefined;
   try {
     const outcome = await runLoop(
       {
@@ -184,6 +206,8 @@ export async function backtest(options: BacktestOptions = {}, signal?: AbortSign
         ...(opts.risk ? { risk: opts.risk } : {}),
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
         ...(writer ? { recorder: writer } : {}),
+        ...(run.flattenAtSessionEnd ? { flattenAtSessionEnd: true } : {}),
+        ...(run.cadence ? { cadence: run.cadence } : {}),
       },
       signal,
     );
@@ -206,7 +230,7 @@ export async function backtest(options: BacktestOptions = {}, signal?: AbortSign
  * A model definition's settings take the place of the options (its strategy, parameters, cash, tickers
  * and risk limits); giving both is refused, so nobody wonders which one ran.
  */
-function withModel(opts: ParsedOptions): { opts: ParsedOptions; definition?: ModelDefinition } {
+export function withModel(opts: ParsedOptions): { opts: ParsedOptions; definition?: ModelDefinition } {
   if (opts.model === undefined) return { opts };
   if (opts.workspace === undefined) throw new InputError(`model "${opts.model}" needs a workspace to be read from`, "Pass the workspace folder (--workspace DIR)", { field: "model" });
   const definition = new ModelStore(opts.workspace).get(opts.model);
@@ -218,21 +242,24 @@ function withModel(opts: ParsedOptions): { opts: ParsedOptions; definition?: Mod
       ...opts,
       ...(strategy.kind === "coded" ? { strategy: strategy.name } : {}),
       ...(strategy.kind === "coded" && strategy.name === "sma-cross" ? { fast: strategy.parameters.fast, slow: strategy.parameters.slow } : {}),
+      ...(strategy.kind === "coded" && strategy.name === "opening-range" ? { rangeBars: strategy.parameters.rangeBars, rewardRisk: strategy.parameters.rewardRisk } : {}),
       cash: definition.initialCash,
       risk,
     },
   };
 }
 
-function startRecording(opts: ParsedOptions, strategy: Strategy, series: BarSeries, source: string, broker: object, definition: ModelDefinition | undefined): Promise<RunWriter> {
-  const settings = { strategy: strategy.name, ...(strategy.name === "sma-cross" ? { fast: opts.fast, slow: opts.slow } : {}), cash: opts.cash, broker, risk: opts.risk ?? {} };
+function startRecording(run: PreparedRun, strategy: Strategy, broker: object): Promise<RunWriter> {
+  const { opts, series, definition } = run;
+  const parameters = strategy.name === "sma-cross" ? { fast: opts.fast, slow: opts.slow } : strategy.name === "opening-range" ? { rangeBars: opts.rangeBars, rewardRisk: opts.rewardRisk } : {};
+  const settings = { strategy: strategy.name, ...parameters, cash: opts.cash, broker, risk: opts.risk ?? {} };
   return RunWriter.start(path.join(opts.workspace!, ".aibt", "runs"), {
     modelId: definition?.id ?? strategy.name,
-    mode: "daily",
+    mode: run.mode,
     stepsTotal: series.length,
     // The frozen copy: the run keeps it whatever later happens to the model's file.
     snapshot: definition ? { model: definition, broker } : settings,
-    data: { source, symbol: series.instrument.symbol, from: formatDay(series.day[0]!), to: formatDay(series.day[series.length - 1]!), bars: series.length },
+    data: { source: run.dataSet.source, symbol: series.instrument.symbol, from: formatDay(series.day[0]!), to: formatDay(series.day[series.length - 1]!), bars: series.length, ...run.data },
   });
 }
 
@@ -302,9 +329,9 @@ function score(opts: ParsedOptions, dataSet: DataSet, series: BarSeries, strateg
   };
 }
 
-type ParsedOptions = z.output<typeof BacktestOptionsSchema>;
+export type ParsedOptions = z.output<typeof BacktestOptionsSchema>;
 
-function parseOptions(options: BacktestOptions): ParsedOptions {
+export function parseOptions(options: BacktestOptions): ParsedOptions {
   const parsed = BacktestOptionsSchema.safeParse(options);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -314,7 +341,7 @@ function parseOptions(options: BacktestOptions): ParsedOptions {
   return parsed.data;
 }
 
-function loadInput(opts: ParsedOptions): DataSet {
+export function loadInput(opts: ParsedOptions): DataSet {
   const data = opts.data;
   if (data === undefined) return loadDataFile(sampleDataPath(), { format: "csv", symbol: SAMPLE_DAILY.symbol });
   if (typeof data === "string") {
@@ -328,7 +355,7 @@ function loadInput(opts: ParsedOptions): DataSet {
   return data;
 }
 
-function pickSeries(dataSet: DataSet, symbol: string | undefined, opts: ParsedOptions): BarSeries {
+export function pickSeries(dataSet: DataSet, symbol: string | undefined, opts: ParsedOptions): BarSeries {
   const all = dataSet.series;
   if (all.length === 0) throw new InputError(`${dataSet.source} holds no bars`, "Check the data file");
   if (symbol === undefined) {
@@ -401,6 +428,7 @@ async function strategyFor(opts: ParsedOptions, symbol: string, definition: Mode
   if (opts.cassette) throw new InputError("a cassette is for LLM models", "Drop --cassette, or run an LLM model (--model ID)", { field: "cassette" });
   if (opts.strategy === "sma-cross") return smaCross({ fast: opts.fast, slow: opts.slow }, symbol);
   if (opts.strategy === "buy-and-hold") return buyAndHold(symbol);
+  if (opts.strategy === "opening-range") return openingRange({ rangeBars: opts.rangeBars, rewardRisk: opts.rewardRisk }, symbol);
   return opts.strategy;
 }
 

@@ -36,6 +36,23 @@ export interface RunSetup {
   progressEvents?: number;
   /** Receives every step as it completes (the workspace store). */
   recorder?: StepRecorder;
+  /** Close every position at the close of each trading day's last bar (day trading: nothing overnight). */
+  flattenAtSessionEnd?: boolean;
+  /** When the strategy is asked to decide; every bar when absent (coded strategies always are). */
+  cadence?: DecisionCadence;
+}
+
+/**
+ * When an expensive strategy (an LLM) is asked to decide, so it is not called 390 times a session when
+ * its rules say it need not be. Any condition that holds triggers a decision; the first bar always does.
+ */
+export interface DecisionCadence {
+  /** Decide every N bars. */
+  everyBars?: number;
+  /** Decide when any price has moved this fraction (0.005 = 0.5%) since the last decision. */
+  onMove?: number;
+  /** Decide on the bar after any order filled. */
+  onFill?: boolean;
 }
 
 export type RunStatus = "completed" | "cancelled";
@@ -57,7 +74,7 @@ export interface RunOutcome {
   commissionPaid: number;
 }
 
-/** Steps per synchronous chunk: the cancellation check runs between chunks. */
+/** Steps per synchronous call of the hot loop. */
 const CHUNK = 1024;
 
 export async function runLoop(setup: RunSetup, signal?: AbortSignal): Promise<RunOutcome> {
@@ -66,15 +83,15 @@ export async function runLoop(setup: RunSetup, signal?: AbortSignal): Promise<Ru
   const n = setup.market.length;
   let status: RunStatus = "completed";
   while (run.next < n) {
-    if (signal?.aborted) {
+    const decision = run.steps(Math.min(n, run.next + CHUNK));
+    if (run.cancelled) {
       status = "cancelled";
       break;
     }
-    const decision = run.steps(Math.min(n, run.next + CHUNK));
     if (decision !== undefined) {
       // An async strategy (an LLM) decided on step `run.next`: finish that step once it has.
       await decision;
-      run.close(run.next++);
+      run.endStep(run.next++);
       if (signal?.aborted) {
         status = "cancelled";
         break;
@@ -93,6 +110,8 @@ class Run {
   readonly ctx: TradingContext;
   /** The next step to process. */
   next = 0;
+  /** Set when the signal aborted before a step: the run stops there. */
+  cancelled = false;
   private readonly market: Market;
   private readonly strategy: Strategy;
   private readonly view: MarketView;
@@ -110,6 +129,8 @@ class Run {
   private readonly recorder: StepRecorder | undefined;
   /** How much of each log the recorder has been given. */
   private recorded = { orders: 0, fills: 0, blocked: 0 };
+  private readonly cadence: DecisionCadence | undefined;
+  private lastDecision = { step: -1, fills: 0, prices: new Float64Array(0) };
 
   constructor(
     private readonly setup: RunSetup,
@@ -130,6 +151,7 @@ class Run {
     this.progressEvery = Math.max(1, Math.ceil(n / Math.max(1, setup.progressEvents ?? 100)));
     this.nextProgress = this.progressEvery - 1;
     this.recorder = setup.recorder;
+    this.cadence = setup.cadence;
   }
 
   /**
@@ -143,6 +165,12 @@ class Run {
     const closes = this.market.close;
     const instruments = marks.length;
     for (let t = this.next; t < end; t++) {
+      // Cancellation at any step: a replay of 390 minutes must stop at the minute it is asked to.
+      if (signal !== undefined && signal.aborted) {
+        this.next = t;
+        this.cancelled = true;
+        return undefined;
+      }
       view.advanceTo(t);
       if (days[t] !== this.day) this.startDay(t);
       if (broker.pending.length !== 0) broker.fillAt(t);
@@ -150,15 +178,39 @@ class Run {
         const c = closes[h]![t]!;
         if (c === c) marks[h] = c;
       }
-      const decision = strategy.onBar(ctx, signal);
-      if (decision !== undefined) {
-        this.next = t;
-        return decision;
+      if (this.cadence === undefined || this.decidesAt(t)) {
+        const decision = strategy.onBar(ctx, signal);
+        if (decision !== undefined) {
+          this.next = t;
+          return decision;
+        }
       }
-      this.close(t);
+      this.endStep(t);
     }
     this.next = end;
     return undefined;
+  }
+
+  /** Whether the cadence asks for a decision at step t (and remembers it as the last one if so). */
+  private decidesAt(t: number): boolean {
+    const { everyBars, onMove, onFill } = this.cadence!;
+    const last = this.lastDecision;
+    const fills = this.log.fills.length;
+    let decide = last.step < 0 || (everyBars !== undefined && t - last.step >= everyBars) || (onFill === true && fills > last.fills);
+    if (!decide && onMove !== undefined) {
+      for (let h = 0; h < this.marks.length && !decide; h++) decide = Math.abs(this.marks[h]! / last.prices[h]! - 1) >= onMove;
+    }
+    if (decide) this.lastDecision = { step: t, fills, prices: this.marks.slice() };
+    return decide;
+  }
+
+  /** After the decision: flatten at the session's end if asked, then the close. */
+  endStep(t: number): void {
+    const n = this.market.length;
+    if (this.setup.flattenAtSessionEnd && (t === n - 1 || this.market.day[t + 1] !== this.market.day[t])) {
+      this.broker.flatten(t, "end-of-session flatten");
+    }
+    this.close(t);
   }
 
   private startDay(t: number): void {
@@ -168,7 +220,7 @@ class Run {
   }
 
   /** Equity and gross exposure at the step's close, and progress. */
-  close(t: number): void {
+  private close(t: number): void {
     const quantity = this.portfolio.quantity;
     const marks = this.marks;
     let value = 0;

@@ -4,6 +4,7 @@
  * schema is the single source: the types, the store's checks and the editors' JSON Schema come from it.
  */
 import { z } from "zod";
+import { OpeningRangeParamsSchema } from "../strategy/opening-range";
 import { normalizeSymbol } from "../data/symbols";
 import { InputError } from "../errors";
 import type { ErrorLocation } from "../errors";
@@ -55,11 +56,13 @@ const SmaCrossParametersSchema = SmaCrossParamsSchema.refine((p) => p.fast < p.s
 const CODED_PARAMETERS = {
   "sma-cross": SmaCrossParametersSchema.default({ fast: 10, slow: 50 }),
   "buy-and-hold": z.strictObject({}).default({}),
+  "opening-range": OpeningRangeParamsSchema.default({ rangeBars: 15, rewardRisk: 2 }),
 } satisfies Record<(typeof BUILT_IN_STRATEGIES)[number], z.ZodType>;
 
 const CodedStrategySchema = z.discriminatedUnion("name", [
   z.strictObject({ kind: z.literal("coded"), name: z.literal("sma-cross"), parameters: CODED_PARAMETERS["sma-cross"] }),
   z.strictObject({ kind: z.literal("coded"), name: z.literal("buy-and-hold"), parameters: CODED_PARAMETERS["buy-and-hold"] }),
+  z.strictObject({ kind: z.literal("coded"), name: z.literal("opening-range"), parameters: CODED_PARAMETERS["opening-range"] }),
 ]);
 
 export const ModelStrategySchema = z.discriminatedUnion("kind", [LlmStrategySchema, CodedStrategySchema]);

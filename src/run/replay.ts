@@ -1,0 +1,72 @@
+/**
+ * `replay(options)`: one trading day's session, bar by bar, through the same run loop as backtests.
+ * The data is minute bars (normalized CSV) re-aggregated to the bar width asked for; positions are
+ * flattened at the session's end unless asked otherwise; an LLM decides on its cadence.
+ */
+import { z } from "zod";
+import { formatDay, parseDay } from "../data/calendar";
+import { resampleBars, SESSION_NAMES, sessionBars } from "../data/sessions";
+import type { SessionName } from "../data/sessions";
+import { InputError } from "../errors";
+import { BacktestOptionsSchema, execute, loadInput, parseOptions, pickSeries, withModel } from "./backtest";
+import type { BacktestResult } from "./backtest";
+import type { DecisionCadence } from "./loop";
+
+export const ReplayOptionsSchema = BacktestOptionsSchema.omit({ from: true, to: true })
+  .extend({
+    /** The trading day, YYYY-MM-DD. */
+    date: z.string(),
+    session: z.enum(SESSION_NAMES as [SessionName, ...SessionName[]]).default("regular"),
+    /** Bar width in minutes (the data's minute bars are combined). */
+    bar: z.number().int().positive().default(1),
+    /** Close every position at the session's last bar. */
+    flatten: z.boolean().default(true),
+    /** When an LLM decides: every N bars, on a price move (fraction), after a fill. Coded strategies decide every bar. */
+    cadence: z
+      .object({ everyBars: z.number().int().positive().optional(), onMove: z.number().positive().max(1).optional(), onFill: z.boolean().optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type ReplayOptions = z.input<typeof ReplayOptionsSchema>;
+
+export interface ReplayResult extends BacktestResult {
+  date: string;
+  session: SessionName;
+  barMinutes: number;
+  /** Closed round trips in the session. */
+  trades: number;
+}
+
+export async function replay(options: ReplayOptions, signal?: AbortSignal): Promise<ReplayResult> {
+  const parsed = ReplayOptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.join(".") || "options";
+    throw new InputError(`${field}: ${issue.message}`, `Fix the "${field}" option`, { field });
+  }
+  const { date, session, bar, flatten, cadence, ...rest } = parsed.data;
+  const day = parseDay(date);
+  if (day === undefined) throw new InputError(`--date "${date}" is not a date`, "Use YYYY-MM-DD, e.g. --date 2013-10-07", { field: "date" });
+  const { opts, definition } = withModel(parseOptions(rest as Parameters<typeof parseOptions>[0]));
+  if (cadence && definition?.strategy.kind !== "llm") {
+    throw new InputError("a decision cadence applies to LLM models", "Coded strategies decide every bar: drop the cadence, or run an LLM model (--model ID)", { field: "cadence" });
+  }
+  const dataSet = loadInput(opts);
+  const series = resampleBars(sessionBars(pickSeries(dataSet, opts.symbol, opts), day, session), bar);
+  const result = await execute(
+    {
+      opts,
+      definition,
+      dataSet,
+      series,
+      mode: "intraday",
+      data: { date: formatDay(day), session, barMinutes: bar },
+      flattenAtSessionEnd: flatten,
+      ...(cadence ? { cadence: cadence as DecisionCadence } : {}),
+    },
+    signal,
+  );
+  return { ...result, date: formatDay(day), session, barMinutes: bar, trades: result.roundTrips };
+}
