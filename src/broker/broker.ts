@@ -93,7 +93,10 @@ export class Broker {
   /** Fills what bar `step` allows, in the order the orders were placed. */
   fillAt(step: number): void {
     const m = this.market;
-    for (const order of [...this.pending]) {
+    // By index up to the current length: bracket legs placed by a fill here wait for the next bar.
+    const pending = this.pending;
+    for (let i = 0, count = pending.length; i < count; i++) {
+      const order = pending[i]!;
       if (order.status !== "open" || order.submittedStep >= step) continue;
       const h = order.instrument;
       const open = m.open[h]![step]!;

@@ -160,7 +160,8 @@ class Run {
    * async decision, leaving `next` on that step for the caller to close once it settles.
    */
   steps(end: number): Promise<void> | undefined {
-    const { view, broker, ctx, strategy, signal, marks } = this;
+    const { view, broker, ctx, strategy, signal, marks, cadence } = this;
+    const flatten = this.setup.flattenAtSessionEnd === true;
     const days = this.market.day;
     const closes = this.market.close;
     const instruments = marks.length;
@@ -178,14 +179,15 @@ class Run {
         const c = closes[h]![t]!;
         if (c === c) marks[h] = c;
       }
-      if (this.cadence === undefined || this.decidesAt(t)) {
+      if (cadence === undefined || this.decidesAt(t)) {
         const decision = strategy.onBar(ctx, signal);
         if (decision !== undefined) {
           this.next = t;
           return decision;
         }
       }
-      this.endStep(t);
+      if (flatten) this.endStep(t);
+      else this.close(t);
     }
     this.next = end;
     return undefined;
