@@ -5,7 +5,16 @@
 export { backtest, BacktestOptionsSchema, BUILT_IN_STRATEGIES, SUMMARY_FIELDS, summaryOf } from "./run/backtest";
 export type { BacktestOptions, BacktestResult, BacktestSummary } from "./run/backtest";
 export { runLoop } from "./run/loop";
-export type { RunOutcome, RunProgress, RunSetup, RunStatus } from "./run/loop";
+export type { DecisionCadence, RunOutcome, RunProgress, RunSetup, RunStatus } from "./run/loop";
+export { replay, ReplayOptionsSchema } from "./run/replay";
+export type { ReplayOptions, ReplayResult } from "./run/replay";
+export { SESSIONS, SESSION_NAMES, resampleBars, sessionBars } from "./data/sessions";
+export type { SessionName } from "./data/sessions";
+export { readTickFile, readTickChunks, parseTickCsv } from "./data/ticks";
+export type { TradeTicks } from "./data/ticks";
+export { BarAggregator, aggregateTicks } from "./data/aggregate";
+export type { AggregateOptions } from "./data/aggregate";
+export { openingRange, OpeningRangeParamsSchema } from "./strategy/opening-range";
 
 export { loadDataFile, parseAlphaVantageJsonl, parseColumnMapping, parseGenericCsv, parseNormalizedCsv } from "./data/feeds";
 export type { ColumnMapping, DataFormat, LoadOptions } from "./data/feeds";

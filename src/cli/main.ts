@@ -4,9 +4,11 @@
  */
 import { InputError, isUserFacing } from "../errors";
 import { backtestCommand } from "./backtest-command";
+import { barsCommand } from "./bars-command";
 import { benchCommand } from "./bench-command";
 import { generateCommand } from "./generate-command";
 import { modelsCommand } from "./models-command";
+import { replayCommand } from "./replay-command";
 import { runsCommand } from "./runs-command";
 
 const VERSION = "0.1.0";
@@ -17,9 +19,11 @@ Usage: aibt <command> [options]
 
 Commands:
   backtest    run a backtest (default data: the shipped S&P 500 sample)
+  bars        aggregate trade ticks into OHLCV bars (a normalized CSV)
   bench       measure the engine against a hand-written reference loop
   generate    write SYNTHETIC market data as a normalized CSV
   models      create, list, show and delete model definitions (.aibt/models)
+  replay      replay one trading day's session bar by bar
   runs        list, show, compare, delete and export recorded runs
   help        show this help, or \`aibt help <command>\`
 
@@ -30,9 +34,11 @@ type Command = (argv: string[], out: (text: string) => void, signal?: AbortSigna
 
 const COMMANDS: Record<string, Command> = {
   backtest: backtestCommand,
+  bars: barsCommand,
   bench: benchCommand,
   generate: generateCommand,
   models: modelsCommand,
+  replay: replayCommand,
   runs: runsCommand,
 };
 

@@ -11,6 +11,12 @@ export const REPLAY_HELP = `Usage: aibt replay --data FILE --symbol S --date YYY
 Replays one trading day's session from minute bars (normalized CSV), bar by bar, in New York time.
 Positions are closed at the session's last bar unless --no-flatten.
 
+Trades instead of bars:
+  --ticks FILE           raw trades (symbol,timestamp,price,size,exchange,sale_condition,suspicious),
+                         aggregated into bars of --bar width (see also \`aibt bars\`)
+  --exclude-suspicious   leave out trades flagged suspicious
+  --exclude-conditions L leave out trades with these sale conditions, e.g. 4000000,1000000
+
 Session:
   --date YYYY-MM-DD      the trading day (required)
   --session NAME         ${SESSION_NAMES.join(" | ")} (default regular: 09:30-16:00; pre 04:00-09:30, after 16:00-20:00)
@@ -32,6 +38,9 @@ export async function replayCommand(argv: string[], out: (text: string) => void,
     every: { type: "string" },
     "on-move": { type: "string" },
     "on-fill": { type: "boolean" },
+    ticks: { type: "string" },
+    "exclude-suspicious": { type: "boolean" },
+    "exclude-conditions": { type: "string" },
   });
   if (flags.help) return out(REPLAY_HELP);
   const date = stringFlag(flags, "date");
@@ -48,6 +57,9 @@ export async function replayCommand(argv: string[], out: (text: string) => void,
     ...(flags.session !== undefined ? { session: choiceFlag(flags, "session", SESSION_NAMES) } : {}),
     ...(bar ? { bar: Number.parseInt(bar, 10) } : {}),
     flatten: flags["no-flatten"] !== true,
+    ...(flags.ticks !== undefined ? { ticks: stringFlag(flags, "ticks") } : {}),
+    ...(flags["exclude-suspicious"] === true ? { excludeSuspicious: true } : {}),
+    ...(flags["exclude-conditions"] !== undefined ? { excludeConditions: String(flags["exclude-conditions"]).split(",").map((c) => c.trim()).filter(Boolean) } : {}),
     ...(Object.keys(cadence).length ? { cadence } : {}),
   };
   const result = await replay(options, signal);

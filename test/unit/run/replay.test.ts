@@ -179,3 +179,23 @@ describe("the risk guard and the session's end", () => {
     reader.close();
   });
 });
+
+describe("replaying from raw trades", () => {
+  const TICKS = () => sharedData("normalized/ticks_trades_IBM_2013-10-07_to_11_lean_algoseek.csv");
+
+  it("aggregates IBM's trades of 2013-10-07 into the session's bars and replays them", async () => {
+    const fromTicks = await replay({ ticks: TICKS(), symbol: "IBM", date: "2013-10-07", excludeConditions: ["4000000", "1000000"], fast: 5, slow: 20, flatten: false });
+    const fromBars = await replay({ data: RTH(), symbol: "IBM", date: "2013-10-07", fast: 5, slow: 20, flatten: false });
+    // Minutes without a trade are absent; the vendor's bars cover the same session.
+    expect(fromTicks.bars).toBeGreaterThan(380);
+    expect(fromTicks.bars).toBeLessThanOrEqual(390);
+    expect(Math.abs(fromTicks.bars - fromBars.bars)).toBeLessThanOrEqual(5);
+    expect(fromTicks.fills).toBeGreaterThan(2);
+    const fives = await replay({ ticks: TICKS(), symbol: "IBM", date: "2013-10-07", bar: 5, strategy: "buy-and-hold" });
+    expect(fives.bars).toBe(78);
+  });
+
+  it("refuses both bars and trades at once", async () => {
+    await expect(replay({ ticks: TICKS(), data: RTH(), symbol: "IBM", date: "2013-10-07" })).rejects.toThrow(/either --data \(bars\) or --ticks \(trades\)/);
+  });
+});
