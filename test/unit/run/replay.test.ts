@@ -41,14 +41,15 @@ describe("replaying a session", () => {
 
   it("GOOG 2015-12-24 is a half day: dense bars to 13:00, then only the late prints the data has", async () => {
     const result = await replay({ data: RTH(), symbol: "GOOG", date: "2015-12-24", strategy: "buy-and-hold" });
-    const minutes = [...loadDataFile(RTH()).series.find((s) => s.instrument.symbol === "GOOG")!.minute.filter((_, i, a) => a === a)];
     expect(result.bars).toBe(224);
     expect(result.bars).toBeLessThan(390);
     const goog = sessionBars(loadDataFile(RTH()).series.find((s) => s.instrument.symbol === "GOOG")!, 20151224, "regular");
     const afterOne = [...goog.minute].filter((m) => m > 13 * 60);
     expect(afterOne.length).toBeLessThan(15); // a few late prints, not a session
     expect([...goog.volume].every((v) => v > 0)).toBe(true); // absent minutes are absent, not zero-volume bars
-    expect(minutes.length).toBeGreaterThan(0);
+    // Dense to 13:00: every minute 09:30-13:00 is there; the session's last dense bar is 13:00.
+    const dense = [...goog.minute].filter((m) => m <= 13 * 60);
+    expect(dense).toHaveLength(211);
   });
 
   it("replays the pre-market and after-hours sessions from the all-sessions file, and wider bars", async () => {
