@@ -19,6 +19,9 @@ const common = {
   sourcemap: "linked",
   logLevel: "warning",
   external: ["vscode"],
+  // vega-canvas's Node build top-level-awaits the native `canvas` package, which a CommonJS bundle
+  // cannot hold; its browser build needs nothing and headless SVG rendering never draws on a canvas.
+  alias: { "vega-canvas": path.join(path.dirname(require.resolve("vega-canvas")), "vega-canvas.browser.js") },
 };
 
 // Overwrite in place rather than delete first: a test or a running `aibt` may be reading dist/.

@@ -95,4 +95,14 @@ export { TRADING_TOOLS, callTool, findTool, toChatCompletionTools, evaluate, Cal
 export type { Tool, ToolContext, ToolResult, TradingToolContext } from "./tools/index";
 export { sma, ema, rsi, rateOfChange, rollingVolatility } from "./indicators/index";
 
+export { buyAndHoldCurve, candlestickChart, chartDataFromResult, chartDataFromRun, comparisonChart, costReturnChart, downsampleIndices, drawdownChart, equityChart, escapeHtml, exposureChart, markdownSummary, metricsTable, mimeBundle, renderChart, renderSvg, returnsChart, tradesTable, OKABE_ITO, VEGA_LITE_MIME, VEGA_LITE_SCHEMA } from "./charts/index";
+export type { ChartOptions, ChartSpec, ChartTheme, MimeBundle, RenderedChart, RunChartData } from "./charts/index";
+export { defaultReportName, runReport, writeRunReport } from "./report/index";
+export type { RunReportOptions } from "./report/index";
+
+export { createMcpServer } from "./mcp/server";
+export { serveHttp } from "./mcp/http";
+export { WORKSPACE_TOOLS } from "./tools/workspace-tools";
+export { WorkspaceToolContext } from "./tools/workspace";
+
 export { InputError, isInputError, isUserFacing } from "./errors";

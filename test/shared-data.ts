@@ -1,8 +1,17 @@
 // The real market data beside the project (../shared/data): read in place, never copied into the repo.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 
-export const repoRoot = path.resolve(__dirname, "..");
+/** The repository: the nearest folder above this file holding AIBT's package.json (also from a bundled bench). */
+function findRepoRoot(from: string): string {
+  for (let dir = from; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const manifest = path.join(dir, "package.json");
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === "aibt") return dir;
+  }
+  return path.resolve(from, "..");
+}
+
+export const repoRoot = findRepoRoot(__dirname);
 
 export const sharedDataDir = process.env.AIBT_SHARED_DATA ?? path.resolve(repoRoot, "../shared/data");
 

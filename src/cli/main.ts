@@ -3,14 +3,6 @@
  * else is a bug and prints its stack with exit 2.
  */
 import { InputError, isUserFacing } from "../errors";
-import { backtestCommand } from "./backtest-command";
-import { barsCommand } from "./bars-command";
-import { benchCommand } from "./bench-command";
-import { generateCommand } from "./generate-command";
-import { modelsCommand } from "./models-command";
-import { replayCommand } from "./replay-command";
-import { runsCommand } from "./runs-command";
-
 const VERSION = "0.1.0";
 
 const HELP = `aibt ${VERSION}: AI trading research, from the command line
@@ -22,8 +14,10 @@ Commands:
   bars        aggregate trade ticks into OHLCV bars (a normalized CSV)
   bench       measure the engine against a hand-written reference loop
   generate    write SYNTHETIC market data as a normalized CSV
+  mcp         serve the workspace to MCP clients (stdio or HTTP)
   models      create, list, show and delete model definitions (.aibt/models)
   replay      replay one trading day's session bar by bar
+  report      write a recorded run's report: one self-contained HTML file
   runs        list, show, compare, delete and export recorded runs
   help        show this help, or \`aibt help <command>\`
 
@@ -32,14 +26,18 @@ Commands:
 
 type Command = (argv: string[], out: (text: string) => void, signal?: AbortSignal) => void | Promise<void>;
 
-const COMMANDS: Record<string, Command> = {
-  backtest: backtestCommand,
-  bars: barsCommand,
-  bench: benchCommand,
-  generate: generateCommand,
-  models: modelsCommand,
-  replay: replayCommand,
-  runs: runsCommand,
+// Each command's code is loaded when it runs: `aibt mcp` starts without loading the chart renderer,
+// and `aibt --version` without any of it (the bundle is large; evaluating all of it takes time).
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  backtest: async () => (await import("./backtest-command")).backtestCommand,
+  bars: async () => (await import("./bars-command")).barsCommand,
+  bench: async () => (await import("./bench-command")).benchCommand,
+  generate: async () => (await import("./generate-command")).generateCommand,
+  mcp: async () => (await import("./mcp-command")).mcpCommand,
+  models: async () => (await import("./models-command")).modelsCommand,
+  replay: async () => (await import("./replay-command")).replayCommand,
+  report: async () => (await import("./report-command")).reportCommand,
+  runs: async () => (await import("./runs-command")).runsCommand,
 };
 
 export async function main(argv: string[], out: (text: string) => void, signal?: AbortSignal): Promise<number> {
@@ -62,7 +60,7 @@ export async function main(argv: string[], out: (text: string) => void, signal?:
     process.stderr.write(`aibt: unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(", ")} (see \`aibt help\`)\n`);
     return 1;
   }
-  await command(rest, out, signal);
+  await (await command())(rest, out, signal);
   return 0;
 }
 

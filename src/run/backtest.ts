@@ -18,7 +18,6 @@ import {
   alphaBeta,
   annualizedGrowth,
   calmar,
-  exposure,
   maxDrawdown,
   medianInterval,
   periodsPerYear,
@@ -186,6 +185,7 @@ export interface PreparedRun {
 /** Runs a prepared run through the one run loop, records it if asked, and scores it. */
 export async function execute(run: PreparedRun, signal?: AbortSignal): Promise<BacktestResult> {
   const { opts, definition, dataSet, series } = run;
+  if (opts.benchmark !== undefined) findSeries(dataSet, opts.benchmark, "benchmark");
   const strategy = await strategyFor(opts, series.instrument.symbol, definition);
   const broker = {
     fill: opts.fill,
@@ -299,7 +299,7 @@ function score(opts: ParsedOptions, dataSet: DataSet, series: BarSeries, strateg
     calmar: calmar(cagrValue, drawdown),
     winRate: winRate(pnls),
     profitFactor: profitFactor(pnls),
-    exposure: exposure(outcome.exposure),
+    exposure: steps === 0 ? 0 : outcome.barsInMarket / steps,
     turnover: turnover(outcome.tradedNotional, equity),
     commissionPaid: outcome.commissionPaid,
     benchmark: benchmark.name,
@@ -314,7 +314,9 @@ function score(opts: ParsedOptions, dataSet: DataSet, series: BarSeries, strateg
     llmCost: usage?.cost ?? null,
     times,
     equityCurve: equity,
-    exposureCurve: outcome.exposure,
+    get exposureCurve() {
+      return outcome.exposure;
+    },
     /** The benchmark's buy-and-hold equity from the same cash (computed when first read: display data). */
     get benchmarkCurve() {
       const prices = benchmark.prices;

@@ -10,7 +10,7 @@ import type { Strategy } from "../strategy/strategy";
 import { Portfolio } from "../broker/portfolio";
 import type { Market } from "../market/market";
 import { MarketView } from "../market/view";
-import type { RoundTrip } from "../model/order";
+import type { Fill, RoundTrip } from "../model/order";
 import { RiskGuard } from "../risk/guard";
 import type { RiskLimits } from "../risk/guard";
 import { TradingContext } from "./context";
@@ -63,8 +63,10 @@ export interface RunOutcome {
   steps: number;
   /** Equity at each processed step's close. */
   equity: Float64Array;
-  /** Gross value of all positions at each processed step's close. */
-  exposure: Float64Array;
+  /** Gross value of all positions at each processed step's close (derived from the fills when first read). */
+  readonly exposure: Float64Array;
+  /** Steps that closed with any position open. */
+  barsInMarket: number;
   log: TradeLog;
   roundTrips: RoundTrip[];
   finalCash: number;
@@ -76,13 +78,19 @@ export interface RunOutcome {
 
 /** Steps per synchronous call of the hot loop. */
 const CHUNK = 1024;
+/** Chunks between two yields to the event loop (about a millisecond of work). */
+const YIELD_EVERY_CHUNKS = 8;
 
 export async function runLoop(setup: RunSetup, signal?: AbortSignal): Promise<RunOutcome> {
   const run = new Run(setup, signal);
   if (setup.strategy.init) await setup.strategy.init(run.ctx);
   const n = setup.market.length;
   let status: RunStatus = "completed";
+  let chunks = 0;
   while (run.next < n) {
+    // Let the event loop breathe now and then: a cancel request (from MCP, VS Code, a signal handler)
+    // and progress messages only get through when the run is not holding the thread.
+    if (++chunks % YIELD_EVERY_CHUNKS === 0) await new Promise((resolve) => setImmediate(resolve));
     const decision = run.steps(Math.min(n, run.next + CHUNK));
     if (run.cancelled) {
       status = "cancelled";
@@ -121,7 +129,7 @@ class Run {
   private readonly broker: Broker;
   private readonly marks: Float64Array;
   private readonly equity: Float64Array;
-  private readonly exposure: Float64Array;
+  private barsInMarket = 0;
   private readonly onProgress: ((progress: RunProgress) => void) | undefined;
   private readonly progressEvery: number;
   private nextProgress: number;
@@ -146,7 +154,6 @@ class Run {
     this.broker = new Broker(market, this.portfolio, this.guard, BrokerConfigSchema.parse(setup.broker ?? {}), this.log, this.marks);
     this.ctx = new TradingContext(this.view, this.portfolio, this.broker, this.guard, this.log, this.marks);
     this.equity = new Float64Array(n);
-    this.exposure = new Float64Array(n);
     this.onProgress = setup.onProgress;
     this.progressEvery = Math.max(1, Math.ceil(n / Math.max(1, setup.progressEvents ?? 100)));
     this.nextProgress = this.progressEvery - 1;
@@ -236,8 +243,8 @@ class Run {
       }
     }
     this.equity[t] = this.portfolio.cash + value;
-    this.exposure[t] = gross;
-    if (this.recorder) this.recorder.step(this.record(t));
+    if (gross !== 0) this.barsInMarket++;
+    if (this.recorder) this.recorder.step(this.record(t, gross));
     if (t === this.nextProgress || t === this.market.length - 1) {
       this.nextProgress += this.progressEvery;
       this.onProgress?.({ step: t + 1, total: this.market.length, time: this.market.time[t]!, equity: this.equity[t]!, fills: this.log.fills.length });
@@ -245,9 +252,9 @@ class Run {
   }
 
   /** The step's close and what happened in it since the previous step. */
-  private record(t: number): StepRecord {
+  private record(t: number, exposure: number): StepRecord {
     const { log, recorded } = this;
-    const record: StepRecord = { step: t, time: this.market.time[t]!, equity: this.equity[t]!, cash: this.portfolio.cash, exposure: this.exposure[t]! };
+    const record: StepRecord = { step: t, time: this.market.time[t]!, equity: this.equity[t]!, cash: this.portfolio.cash, exposure };
     if (log.orders.length > recorded.orders) record.orders = log.orders.slice(recorded.orders);
     if (log.fills.length > recorded.fills) {
       record.fills = log.fills.slice(recorded.fills);
@@ -268,11 +275,18 @@ class Run {
 
   outcome(status: RunStatus): RunOutcome {
     const steps = this.next;
+    const { market, log } = this;
+    let exposure: Float64Array | undefined;
     return {
       status,
       steps,
       equity: this.equity.subarray(0, steps),
-      exposure: this.exposure.subarray(0, steps),
+      // Display data, not needed to score the run: computed from the fills only if someone asks.
+      get exposure() {
+        exposure ??= exposureCurve(market, log.fills, steps);
+        return exposure;
+      },
+      barsInMarket: this.barsInMarket,
       log: this.log,
       roundTrips: this.portfolio.roundTrips,
       finalCash: this.portfolio.cash,
@@ -281,4 +295,29 @@ class Run {
       commissionPaid: this.portfolio.commissionPaid,
     };
   }
+}
+
+/** Gross position value at each step's close, rebuilt from the fills (positions change only there). */
+export function exposureCurve(market: Market, fills: readonly Fill[], steps: number): Float64Array {
+  const curve = new Float64Array(steps);
+  const held = new Float64Array(market.instruments.length);
+  const marks = new Float64Array(market.instruments.length).fill(NaN);
+  const handles = new Map(market.instruments.map((instrument, h) => [instrument.symbol, h]));
+  let next = 0;
+  for (let t = 0; t < steps; t++) {
+    for (; next < fills.length && fills[next]!.step === t; next++) {
+      const fill = fills[next]!;
+      const h = handles.get(fill.symbol)!;
+      const after = held[h]! + (fill.side === "buy" ? fill.quantity : -fill.quantity);
+      held[h] = Math.abs(after) < 1e-9 ? 0 : after;
+    }
+    let gross = 0;
+    for (let h = 0; h < held.length; h++) {
+      const close = market.close[h]![t]!;
+      if (close === close) marks[h] = close;
+      if (held[h] !== 0) gross += Math.abs(held[h]! * marks[h]!);
+    }
+    curve[t] = gross;
+  }
+  return curve;
 }

@@ -120,6 +120,16 @@ export class RunReader {
     }));
   }
 
+  /** The last step at or before `time` (epoch ms), or -1 if the run had not started then. */
+  stepAt(time: number): number {
+    return Number(this.rows("SELECT coalesce(max(step), -1) FROM equity WHERE time <= ?", [time])[0]![0]);
+  }
+
+  /** Equity, cash and exposure at one step's close. */
+  equityAt(step: number): EquityPoint | undefined {
+    return this.equity(step, step)[0];
+  }
+
   orderCount(): number {
     return Number(this.rows("SELECT count(*) FROM orders")[0]![0]);
   }
@@ -128,7 +138,7 @@ export class RunReader {
   positionsAt(step: number): Record<string, number> {
     const held: Record<string, number> = {};
     for (const [symbol, quantity] of this.rows(
-      "SELECT symbol, quantity FROM positions p WHERE step = (SELECT max(step) FROM positions q WHERE q.symbol = p.symbol AND q.step <= ?)",
+      "SELECT p.symbol, p.quantity FROM (SELECT symbol, max(step) AS last FROM positions WHERE step <= ? GROUP BY symbol) m JOIN positions p ON p.symbol = m.symbol AND p.step = m.last",
       [step],
     )) {
       if (Number(quantity) !== 0) held[String(symbol)] = Number(quantity);

@@ -5,7 +5,7 @@
 import type { Database } from "sql.js";
 import { InputError } from "../errors";
 
-export const RUN_SCHEMA_VERSION = 2;
+export const RUN_SCHEMA_VERSION = 3;
 
 /** migrations[i] turns a version-i database into version i+1. */
 const MIGRATIONS: ((db: Database) => void)[] = [
@@ -42,6 +42,8 @@ const MIGRATIONS: ((db: Database) => void)[] = [
         prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL, latency_ms REAL NOT NULL
       );
     `),
+  // Version 3: "what was held at time t" answered from an index, not a scan per symbol.
+  (db) => db.run("CREATE INDEX positions_symbol_step ON positions (symbol, step);"),
 ];
 
 export function schemaVersion(db: Database): number {

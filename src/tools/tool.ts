@@ -5,7 +5,9 @@
  * failing handler, it returns a message that tells the caller (often an LLM) what to fix.
  */
 import { z } from "zod";
+import { isUserFacing } from "../errors";
 import type { BlockedOrder } from "../model/order";
+import type { WorkspaceToolContext } from "./workspace";
 import type { StrategyContext } from "../strategy/strategy";
 
 export interface TradingToolContext {
@@ -26,9 +28,13 @@ export interface TradingToolContext {
 
 export interface ToolContext {
   trading?: TradingToolContext;
+  /** The workspace the inspection and run tools work on (MCP server, chat participant). */
+  workspace?: WorkspaceToolContext;
+  /** Where long tools (run_backtest, run_replay) report progress: steps done of total. */
+  progress?: (done: number, total: number) => void;
 }
 
-export type ToolKind = "trading" | "inspection" | "utility";
+export type ToolKind = "trading" | "inspection" | "control" | "utility";
 
 export interface Tool<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   /** snake_case, unique in a catalog. */
@@ -87,7 +93,8 @@ export async function callTool(tool: Tool, rawArguments: unknown, context: ToolC
     result = await tool.handler(input.data, context, signal);
   } catch (error) {
     signal?.throwIfAborted();
-    if (error instanceof ToolError) return { ok: false, error: error.message };
+    // Expected refusals, and the engine's own clear input errors (an unknown run, a corrupt file), go back as they are.
+    if (error instanceof ToolError || isUserFacing(error)) return { ok: false, error: error.message };
     return { ok: false, error: `${tool.name} failed: ${error instanceof Error ? error.message : String(error)}` };
   }
   signal?.throwIfAborted();

@@ -61,3 +61,14 @@ describe("backtest() options", () => {
     expect(result.equityCurve.length).toBe(result.bars);
   });
 });
+
+describe("backtest() and a benchmark the data does not have", () => {
+  it("refuses it before recording anything", async () => {
+    const { workspace } = await import("../store/store-fixtures");
+    const { existsSync } = await import("node:fs");
+    const path = await import("node:path");
+    const ws = workspace();
+    await expect(backtest({ workspace: ws, benchmark: "QQQ" })).rejects.toThrow(/unknown symbol QQQ/);
+    expect(existsSync(path.join(ws, ".aibt"))).toBe(false);
+  });
+});
