@@ -197,8 +197,10 @@ export class Broker {
     if (order.side === "buy") {
       if (order.quantity === "all") {
         quantity = affordableQuantity(this.config.commission, this.portfolio.cash, price);
-        const room = this.guard.buyRoom(this.portfolio.equity(this.marks), held, price);
-        if (room < quantity) quantity = room;
+        if (this.guard.limitsPositions) {
+          const room = this.guard.buyRoom(this.portfolio.equity(this.marks), held, price);
+          if (room < quantity) quantity = room;
+        }
       } else {
         quantity = order.quantity;
       }

@@ -106,6 +106,11 @@ export class RiskGuard {
     this.tradesToday++;
   }
 
+  /** Whether any position-size limit is set (when none is, buys need not compute equity for it). */
+  get limitsPositions(): boolean {
+    return this.limits.maxPositionValue !== undefined || this.limits.maxPositionFraction !== undefined;
+  }
+
   /** The largest quantity a buy may add at `price` without breaking the position limit. */
   buyRoom(equity: number, position: number, price: number): number {
     if (position < 0) return Infinity;
