@@ -157,6 +157,17 @@ describe("write tools, when allowed", () => {
       expect(latest.status).toBe("cancelled");
       expect(latest.stepsDone).toBeLessThan(1_000_000);
       expect(seen.length).toBeGreaterThan(0);
+
+      // cancel_run: another request stops a run this server is running.
+      const running = writer.callTool({ name: "run_backtest", arguments: { data: big, strategy: "buy-and-hold" } }, undefined, { timeout: 120_000 });
+      let cancelled = 0;
+      for (let i = 0; i < 100 && cancelled === 0; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        cancelled = ((await writer.callTool({ name: "cancel_run", arguments: { model: "buy-and-hold" } })) as any).structuredContent.cancelled;
+      }
+      expect(cancelled).toBe(1);
+      const stopped = (await running) as any;
+      expect(stopped.structuredContent).toMatchObject({ run: "buy-and-hold/run-0002", status: "cancelled" });
     } finally {
       await writer.close();
     }
