@@ -37,6 +37,8 @@ copyFileSync(path.join(path.dirname(require.resolve("sql.js")), "sql-wasm.wasm")
 
 await Promise.all([
   build({ ...common, entryPoints: { engine: "src/index.ts" }, outdir: dist }),
+  // What notebook cells import (aibt/notebook): the engine plus display helpers for tslab.
+  build({ ...common, entryPoints: { notebook: "kernel/notebook.ts" }, outdir: dist, external: [...common.external, "tslab", "tslab/*"] }),
   build({
     ...common,
     entryPoints: { cli: "src/cli/main.ts" },

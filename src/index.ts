@@ -95,7 +95,7 @@ export { TRADING_TOOLS, callTool, findTool, toChatCompletionTools, evaluate, Cal
 export type { Tool, ToolContext, ToolResult, TradingToolContext } from "./tools/index";
 export { sma, ema, rsi, rateOfChange, rollingVolatility } from "./indicators/index";
 
-export { buyAndHoldCurve, candlestickChart, chartDataFromResult, chartDataFromRun, comparisonChart, costReturnChart, downsampleIndices, drawdownChart, equityChart, escapeHtml, exposureChart, markdownSummary, metricsTable, mimeBundle, renderChart, renderSvg, returnsChart, tradesTable, OKABE_ITO, VEGA_LITE_MIME, VEGA_LITE_SCHEMA } from "./charts/index";
+export { buyAndHoldCurve, candlesOf, candlestickChart, chartDataFromResult, chartDataFromRun, comparisonChart, costReturnChart, downsampleIndices, drawdownChart, equityChart, escapeHtml, exposureChart, markdownSummary, metricsTable, mimeBundle, renderChart, renderSvg, returnsChart, tradesTable, OKABE_ITO, VEGA_LITE_MIME, VEGA_LITE_SCHEMA } from "./charts/index";
 export type { ChartOptions, ChartSpec, ChartTheme, MimeBundle, RenderedChart, RunChartData } from "./charts/index";
 export { defaultReportName, runReport, writeRunReport } from "./report/index";
 export type { RunReportOptions } from "./report/index";
