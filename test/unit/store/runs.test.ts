@@ -138,15 +138,30 @@ describe("durability across processes", () => {
     const seen: { status: string; steps: number }[] = [];
     const child = startCli(["backtest", "--data", data, "--fast", "5", "--slow", "20"], ws);
     await waitFor(() => existsSync(path.join(ws, ".aibt/runs/sma-cross/run-0001.sqlite")), 60_000, "the run file");
+    // A reader that watches the folder (and, so a loaded machine cannot hide the middle of the run from
+    // it, also looks every 50 ms) sees the run's flushed states as the other process writes them.
+    let watchEvents = 0;
+    const look = () => store.list().then(({ runs }) => runs[0] && seen.push({ status: runs[0].status, steps: runs[0].stepsDone }));
     const watcher = store.watch(() => {
-      void store.list().then(({ runs }) => runs[0] && seen.push({ status: runs[0].status, steps: runs[0].stepsDone }));
+      watchEvents++;
+      void look();
     }, 20);
+    let finished = false;
+    const polling = (async () => {
+      while (!finished) {
+        await look();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
     expect(store.isRunning("sma-cross/1")).toBe(true);
     await expect(store.delete("sma-cross/1")).rejects.toThrow(/still running/);
     const exit = await child.done;
+    finished = true;
+    await polling;
     await waitFor(() => seen.some((s) => s.status === "completed"), 10_000, "the completed run");
     watcher.close();
     expect(exit.code).toBe(0);
+    expect(watchEvents).toBeGreaterThan(0);
     const running = seen.filter((s) => s.status === "running");
     expect(running.length).toBeGreaterThan(0);
     expect(running.some((s) => s.steps > 0 && s.steps < 300_000)).toBe(true);
