@@ -41,7 +41,10 @@ await Promise.all([
   build({ ...common, entryPoints: { notebook: "kernel/notebook.ts" }, outdir: dist, external: [...common.external, "tslab", "tslab/*"] }),
   build({
     ...common,
-    entryPoints: { cli: "src/cli/main.ts" },
+    // The bin: kernel/cli.ts adds `aibt notebook` (which needs the kernel) to the engine's commands.
+    entryPoints: { cli: "kernel/cli.ts" },
+    // zeromq is a native addon (tslab's); it is loaded from node_modules, not bundled.
+    external: [...common.external, "zeromq", "tslab", "tslab/*"],
     outdir: dist,
     banner: { js: "#!/usr/bin/env node" },
   }),

@@ -50,7 +50,7 @@ const text = (o: Output) => (Array.isArray(o.text) ? o.text.join("") : (o.text ?
 const kinds = (cells: Output[][]) => cells.flat().flatMap((o) => Object.keys(o.data ?? {}));
 
 describe("the sample notebooks in Jupyter with tslab", () => {
-  it.each(["getting-started", "intraday-replay", "compare-runs", "llm-model"])("%s runs from top to bottom with its charts and tables", (name, context) => {
+  for (const name of ["getting-started", "intraday-replay", "compare-runs", "llm-model"]) it(`${name} runs from top to bottom with its charts and tables`, (context) => {
     if (ready !== undefined) {
       if (process.env.CI) throw new Error(ready);
       return context.skip();
