@@ -57,8 +57,11 @@ const AFTER_ERROR_MS = 250;
 const ABORT_RETRIES = 3;
 /** While an interrupt is pending, SIGINT again: tslab misses one that arrives while it compiles. */
 const INTERRUPT_REPEAT_MS = 250;
-/** How long to wait for the idle status after the reply (iopub and shell are separate sockets). */
-const IDLE_AFTER_REPLY_MS = 1_000;
+/**
+ * After the reply, the idle status still has to come: iopub and shell are separate sockets, and the
+ * kernel may still be sending a burst of output. Give up waiting after this long without a message.
+ */
+const IDLE_AFTER_REPLY_MS = 2_000;
 const MAX_COMPILED_CELLS = 500;
 
 export class TslabKernel {
@@ -239,6 +242,7 @@ export class TslabKernel {
   }
 
   private iopub(run: CellRun, message: JupyterMessage): void {
+    run.heard();
     const content = message.content;
     switch (message.header.msg_type) {
       case "status":
@@ -380,7 +384,14 @@ class CellRun {
     this.reply = message;
     this.replyAt = performance.now();
     if (this.idle) this.complete();
-    else this.idleTimer = setTimeout(() => this.complete(), IDLE_AFTER_REPLY_MS);
+    else this.heard();
+  }
+
+  /** An iopub message for this cell arrived: after the reply, wait for the idle status a while longer. */
+  heard(): void {
+    if (!this.reply || this.done) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.complete(), IDLE_AFTER_REPLY_MS);
   }
 
   fail(reason: string): void {

@@ -93,7 +93,8 @@ export const PRELOAD_SOURCE = String.raw`"use strict";
 
   // tslab sends every message without waiting for the previous send; zeromq 6 resolves a few hundred
   // sends at once and then refuses the next ones (EBUSY) until it has written, so a cell printing many
-  // lines in a burst lost most of them. Queue sends per socket instead.
+  // lines in a burst lost most of them. Queue sends per socket instead, and merge the stream messages
+  // waiting in a queue into one (signed again), so that a burst goes out as a few messages.
   const Module = require("module");
   const load = Module._load;
   Module._load = function (request) {
@@ -107,37 +108,120 @@ export const PRELOAD_SOURCE = String.raw`"use strict";
     }
     return exported;
   };
-  const QUEUE = Symbol("aibt.sendQueue");
+
+  const DELIMITER = "<IDS|MSG>";
+  const MERGED_TEXT_LIMIT = 1 << 20;
+  const key = (() => {
+    try {
+      const info = JSON.parse(require("fs").readFileSync(process.argv[process.argv.indexOf("--config-path") + 1], "utf8"));
+      return info.signature_scheme === "hmac-sha256" && typeof info.key === "string" && info.key !== "" ? info.key : null;
+    } catch (_) {
+      return null;
+    }
+  })();
+
+  // [identities..., delimiter, signature, header, parent, metadata, content] of a stream message, or null.
+  function streamMessage(frames) {
+    if (!Array.isArray(frames) || frames.length < 6) return null;
+    const at = frames.length - 6;
+    if (String(frames[at]) !== DELIMITER) return null;
+    const header = String(frames[at + 2]);
+    if (!header.includes('"msg_type":"stream"')) return null;
+    try {
+      const content = JSON.parse(String(frames[at + 5]));
+      if (typeof content.text !== "string") return null;
+      const identities = frames.slice(0, at).map(String).join("\n");
+      return { frames, at, header, parent: String(frames[at + 3]), metadata: String(frames[at + 4]), content, identities };
+    } catch (_) {
+      return null;
+    }
+  }
+
+  // The first queued message, merged with the stream messages right behind it when they continue it.
+  function nextSend(queue) {
+    const first = key ? streamMessage(queue[0].message) : null;
+    if (!first) return { message: queue[0].message, count: 1 };
+    let text = first.content.text;
+    let count = 1;
+    for (; count < queue.length; count++) {
+      const next = streamMessage(queue[count].message);
+      if (!next || next.parent !== first.parent || next.identities !== first.identities || next.content.name !== first.content.name) break;
+      if (text.length + next.content.text.length > MERGED_TEXT_LIMIT) break;
+      text += next.content.text;
+    }
+    if (count === 1) return { message: queue[0].message, count: 1 };
+    const content = JSON.stringify(Object.assign({}, first.content, { text }));
+    const hmac = require("crypto").createHmac("sha256", key);
+    for (const part of [first.header, first.parent, first.metadata, content]) hmac.update(part);
+    const frames = first.frames.slice(0, first.at + 1).concat([hmac.digest("hex"), first.header, first.parent, first.metadata, content]);
+    return { message: frames, count };
+  }
+
+  const PATCHED = Symbol("aibt.queuedSend");
+  const states = new WeakMap();
   function queueSends(zmq) {
     const proto = zmq && zmq.Socket && zmq.Socket.prototype;
-    if (!proto || typeof proto.send !== "function" || proto[QUEUE]) return;
+    if (!proto || typeof proto.send !== "function" || proto[PATCHED]) return;
     const send = proto.send;
     // The native prototype's send is read-only, not fixed.
     Object.defineProperty(proto, "send", { configurable: true, writable: true, value: queuedSend });
-    Object.defineProperty(proto, QUEUE, { value: true });
+    Object.defineProperty(proto, PATCHED, { value: true });
+
+    // tslab never looks at the promise: a send on a closed socket (shutdown) must not become an
+    // unhandled rejection, which tslab would print, which would send again.
+    function settled(socket, promise) {
+      return promise.catch((error) => {
+        if (socket.closed) return undefined;
+        throw error;
+      });
+    }
+
+    // Straight to zeromq when nothing waits (the message leaves now, even if the cell then calls
+    // process.exit); behind the queue when zeromq is still writing an earlier one.
     function queuedSend(message) {
       const socket = this;
       const rest = Array.prototype.slice.call(arguments, 1);
-      let queue = socket[QUEUE];
-      if (!Array.isArray(queue)) queue = socket[QUEUE] = [];
+      let state = states.get(socket);
+      if (!state) states.set(socket, (state = { queue: [], last: null, draining: false }));
+      if (state.queue.length === 0) {
+        try {
+          const sent = settled(socket, send.call(socket, message, ...rest));
+          state.last = sent;
+          return sent;
+        } catch (error) {
+          if (!error || error.code !== "EBUSY") throw error;
+        }
+      }
       return new Promise((resolve, reject) => {
-        queue.push({ message, rest, resolve, reject });
-        if (queue.length === 1) drain(socket, queue);
+        state.queue.push({ message, rest, resolve, reject });
+        if (!state.draining) drain(socket, state);
       });
     }
-    async function drain(socket, queue) {
-      while (queue.length > 0) {
-        const item = queue[0];
+
+    async function drain(socket, state) {
+      state.draining = true;
+      while (state.queue.length > 0) {
+        if (state.last) await state.last.catch(() => undefined);
+        const { message, count } = nextSend(state.queue);
+        const items = state.queue.slice(0, count);
+        let sent;
         try {
-          item.resolve(await send.call(socket, item.message, ...item.rest));
+          sent = settled(socket, send.call(socket, message, ...items[0].rest));
         } catch (error) {
-          // tslab never looks at the promise: a send on a closed socket (shutdown) must not become an
-          // unhandled rejection, which tslab would print, which would send again.
-          if (socket.closed) item.resolve(undefined);
-          else item.reject(error);
+          if (error && error.code === "EBUSY") {
+            await new Promise((resolve) => setImmediate(resolve));
+            continue;
+          }
+          sent = Promise.reject(error);
         }
-        queue.shift();
+        state.queue.splice(0, count);
+        state.last = sent;
+        sent.then(
+          (value) => items.forEach((item) => item.resolve(value)),
+          (error) => items.forEach((item) => item.reject(error)),
+        );
       }
+      state.draining = false;
     }
   }
 
@@ -145,7 +229,16 @@ export const PRELOAD_SOURCE = String.raw`"use strict";
   const parent = Number(process.env.AIBT_KERNEL_PARENT_PID);
   if (parent > 0) {
     setInterval(() => {
-      if (process.ppid !== parent) process.exit(0);
+      if (process.ppid === parent) return;
+      // Nobody else will remove this folder (this script and the connection file with its key).
+      if (path.basename(__dirname).startsWith("aibt-tslab-")) {
+        try {
+          require("fs").rmSync(__dirname, { recursive: true, force: true });
+        } catch (_) {
+          // Exit all the same.
+        }
+      }
+      process.exit(0);
     }, 1000).unref();
   }
 

@@ -2,7 +2,7 @@
 // routing of replies and iopub messages by the request they answer, and stopping.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Dealer, Subscriber } from "zeromq";
@@ -135,14 +135,6 @@ export class KernelSession {
     }
   }
 
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
-
-  get exited(): Exit | undefined {
-    return this.exitInfo;
-  }
-
   /** The last lines the process wrote to stderr (or stdout when stderr is empty), for error messages. */
   tail(lines = 8): string {
     const text = (this.stderrTail.trim() !== "" ? this.stderrTail : this.stdoutTail).trim();
@@ -247,8 +239,9 @@ export class KernelSession {
             },
           });
         }
+        const left = Math.max(1, deadline - Date.now());
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, Math.max(1, Math.min(replied ? IOPUB_RETRY_MS : deadline - Date.now(), deadline - Date.now())));
+          const timer = setTimeout(resolve, replied ? Math.min(IOPUB_RETRY_MS, left) : left);
           this.wake = () => {
             clearTimeout(timer);
             resolve();
@@ -310,7 +303,7 @@ function tslabBin(): string {
   } catch {
     throw new KernelError("cannot start the tslab kernel: the tslab package is not installed (npm install tslab)");
   }
-  const { bin } = require(manifest) as { bin?: string | Record<string, string> };
+  const { bin } = JSON.parse(readFileSync(manifest, "utf8")) as { bin?: string | Record<string, string> };
   const relative = typeof bin === "string" ? bin : bin?.tslab;
   if (!relative) throw new KernelError(`cannot start the tslab kernel: ${manifest} names no tslab command`);
   return path.join(path.dirname(manifest), relative);

@@ -1,8 +1,13 @@
 // A REAL tslab kernel's life: interrupts (a busy loop, a promise that never settles), restart, death
-// (process.exit in a cell, SIGKILL from outside), two kernels side by side, failed starts, shutdown.
-// Every test leaves no kernel process behind.
+// (process.exit in a cell, SIGKILL from outside), two kernels side by side, failed starts, shutdown, a
+// client that dies. Every test leaves no kernel process behind.
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { build } from "esbuild";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { KernelError, TslabKernel } from "../../../kernel/jupyter";
+import { repoRoot } from "../../shared-data";
 import { expectNoKernelLeft, KERNEL_TEST, kernelProcesses, notebookFolder } from "./kernel-helpers";
 
 const folder = notebookFolder();
@@ -133,6 +138,44 @@ describe("kernels side by side, starting and stopping", KERNEL_TEST, () => {
     );
     await expect(TslabKernel.start({ cwd: folder.dir }, abortAfter(200))).rejects.toThrow(/aborted/);
     await expectNoKernelLeft();
+  });
+
+  it("a kernel whose client process is killed exits by itself and removes its connection file", async () => {
+    // A client in its own process (the extension host crashing, a test worker killed).
+    const script = path.join(folder.dir, "client.js");
+    await build({
+      entryPoints: [path.join(repoRoot, "kernel/jupyter/index.ts")],
+      bundle: true,
+      platform: "node",
+      format: "cjs",
+      external: ["zeromq"],
+      outfile: path.join(folder.dir, "kernel.js"),
+      logLevel: "silent",
+    });
+    writeFileSync(
+      script,
+      `require("./kernel.js").TslabKernel.start({ cwd: ${JSON.stringify(folder.dir)} }).then(() => { console.log("ready"); setInterval(() => {}, 1000); });`,
+    );
+    const client = spawn(process.execPath, [script], { cwd: repoRoot, stdio: ["ignore", "pipe", "inherit"] });
+    await new Promise<void>((resolve, reject) => {
+      client.stdout.on("data", (data: Buffer) => data.toString().includes("ready") && resolve());
+      client.once("exit", (code) => reject(new Error(`the client exited (${code}) before the kernel started`)));
+    });
+    const kernel = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(client.pid)], { encoding: "utf8" }).trim();
+    const [, pid, connectionFile] = /^(\d+) .*--config-path (\S+)$/.exec(kernel) ?? [];
+    expect(existsSync(connectionFile!)).toBe(true);
+    client.kill("SIGKILL");
+    const alive = () => {
+      try {
+        process.kill(Number(pid), 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 50 && alive(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(alive()).toBe(false);
+    expect(existsSync(path.dirname(connectionFile!))).toBe(false);
   });
 
   it("shuts down once however often asked; execute then rejects", async () => {
