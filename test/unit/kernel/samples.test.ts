@@ -1,6 +1,7 @@
-// The sample notebooks run in Jupyter with the tslab kernel (jupyter nbconvert --execute), offline, with
-// the charts (Vega-Lite and SVG), tables and results they promise. Jupyter comes from Debian's packages,
-// installed by test/setup/ensure-jupyter.sh when missing (CI runs as root).
+// The sample notebooks run offline, with the charts (Vega-Lite and SVG), tables and results they
+// promise: through `aibt notebook run` (AIBT's own kernel client), and in Jupyter with the tslab kernel
+// (jupyter nbconvert --execute) with equivalent outputs. Jupyter comes from Debian's packages, installed
+// by test/setup/ensure-jupyter.sh when missing (CI runs as root).
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
@@ -46,27 +47,50 @@ function execute(name: string): Output[][] {
   return doc.cells.filter((c) => c.cell_type === "code").map((c) => c.outputs ?? []);
 }
 
+/** The same sample through `aibt notebook run`, in a copy of its own folder. */
+function runWithAibt(name: string): Output[][] {
+  const cache = path.join(repoRoot, "node_modules/.cache");
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(path.join(cache, "aibt-samples-"));
+  for (const file of readdirSync(notebooks)) copyFileSync(path.join(notebooks, file), path.join(dir, file));
+  const out = path.join(dir, `${name}.out.aibtnb`);
+  const run = spawnSync(process.execPath, [path.join(repoRoot, "dist/cli.js"), "notebook", "run", `${name}.aibtnb`, "--out", out], { cwd: dir, encoding: "utf8", timeout: 300_000 });
+  if (run.status !== 0) throw new Error(`aibt notebook run failed on ${name}: ${run.stderr}`);
+  const doc = JSON.parse(readFileSync(out, "utf8")) as { cells: { cell_type: string; outputs?: Output[] }[] };
+  return doc.cells.filter((c) => c.cell_type === "code").map((c) => c.outputs ?? []);
+}
+
 const text = (o: Output) => (Array.isArray(o.text) ? o.text.join("") : (o.text ?? ""));
 const kinds = (cells: Output[][]) => cells.flat().flatMap((o) => Object.keys(o.data ?? {}));
 
+const SAMPLES = ["getting-started", "intraday-replay", "compare-runs", "llm-model"];
+
+/** What every sample must show, whoever ran it. */
+function expectPromised(name: string, cells: Output[][]): void {
+  const all = cells.flat();
+  expect(all.filter((o) => o.output_type === "error")).toEqual([]);
+  expect(all.filter((o) => o.output_type === "stream" && /Error|error TS|\d+:\d+ - /.test(text(o)))).toEqual([]);
+  expect(kinds(cells)).toContain("application/vnd.vegalite.v5+json");
+  expect(kinds(cells)).toContain("image/svg+xml");
+  if (name === "getting-started") {
+    expect(kinds(cells).filter((k) => k === "application/vnd.vegalite.v5+json")).toHaveLength(2);
+    expect(JSON.stringify(all)).toMatch(/aibt-metrics/);
+  }
+  if (name === "llm-model") expect(all.map(text).join("")).toMatch(/LLM exchanges: 0 live, 164 from the cassette/);
+  if (name === "compare-runs") expect(JSON.stringify(all)).toMatch(/\| sharpe \|/);
+  if (name === "intraday-replay") expect(all.map(text).join("")).toMatch(/buy \d+ at [\d.]+ \(close .* broke the 15-bar opening range/);
+}
+
+describe("the sample notebooks through aibt notebook run", () => {
+  for (const name of SAMPLES) it(`${name} runs with its charts and tables`, () => expectPromised(name, runWithAibt(name)), 300_000);
+});
+
 describe("the sample notebooks in Jupyter with tslab", () => {
-  for (const name of ["getting-started", "intraday-replay", "compare-runs", "llm-model"]) it(`${name} runs from top to bottom with its charts and tables`, (context) => {
+  for (const name of SAMPLES) it(`${name} runs from top to bottom with its charts and tables`, (context) => {
     if (ready !== undefined) {
       if (process.env.CI) throw new Error(ready);
       return context.skip();
     }
-    const cells = execute(name);
-    const all = cells.flat();
-    expect(all.filter((o) => o.output_type === "error")).toEqual([]);
-    expect(all.filter((o) => o.output_type === "stream" && /Error|error TS|\d+:\d+ - /.test(text(o)))).toEqual([]);
-    expect(kinds(cells)).toContain("application/vnd.vegalite.v5+json");
-    expect(kinds(cells)).toContain("image/svg+xml");
-    if (name === "getting-started") {
-      expect(kinds(cells).filter((k) => k === "application/vnd.vegalite.v5+json")).toHaveLength(2);
-      expect(JSON.stringify(all)).toMatch(/aibt-metrics/);
-    }
-    if (name === "llm-model") expect(all.map(text).join("")).toMatch(/LLM exchanges: 0 live, 164 from the cassette/);
-    if (name === "compare-runs") expect(JSON.stringify(all)).toMatch(/\| sharpe \|/);
-    if (name === "intraday-replay") expect(all.map(text).join("")).toMatch(/buy \d+ at [\d.]+ \(close .* broke the 15-bar opening range/);
+    expectPromised(name, execute(name));
   }, 300_000);
 });
