@@ -308,17 +308,25 @@ const RunOptions = {
 
 const RunResult = z.object({ run: z.string().nullable(), status: z.string(), summary: z.record(z.string(), z.unknown()) });
 
-/** Runs a backtest or replay as a job this process can cancel, reporting progress. */
-async function startJob(context: ToolContext, kind: "backtest" | "replay", model: string, start: (signal: AbortSignal, onProgress: (step: number, total: number) => void) => Promise<BacktestSummary & { run?: RunCard }>, signal?: AbortSignal) {
-  const progress = context.progress;
+/**
+ * Runs a backtest or replay as a job this process can cancel (cancel_run, or the caller's signal), in
+ * the workspace, reporting progress to whoever asked for it.
+ */
+async function runJob<Options extends { model?: string | undefined; strategy?: string | undefined }>(
+  context: ToolContext,
+  kind: "backtest" | "replay",
+  input: Options,
+  run: (options: Options & { workspace: string; onProgress: (progress: { step: number; total: number }) => void }, signal: AbortSignal) => Promise<BacktestSummary & { run?: RunCard }>,
+  signal?: AbortSignal,
+) {
   const workspace = workspaceOf(context);
   const controller = new AbortController();
   const abort = () => controller.abort();
   signal?.addEventListener("abort", abort, { once: true });
   const id = randomUUID();
-  workspace.jobs.set(id, { model, controller, kind, startedAt: new Date().toISOString() });
+  workspace.jobs.set(id, { model: input.model ?? input.strategy ?? "sma-cross", controller, kind, startedAt: new Date().toISOString() });
   try {
-    const result = await start(controller.signal, (step, total) => progress?.(step, total));
+    const result = await run({ ...input, workspace: workspace.dir, onProgress: (p) => context.progress?.(p.step, p.total) }, controller.signal);
     const summary = summaryOf(result);
     return { run: result.run ? `${result.run.modelId}/${result.run.id}` : null, status: summary.status, summary: { ...summary } };
   } finally {
@@ -336,14 +344,7 @@ export const runBacktestTool = defineTool({
   kind: "control",
   writes: true,
   handler(input, context, signal) {
-    const workspace = workspaceOf(context);
-    return startJob(
-      context,
-      "backtest",
-      input.model ?? input.strategy ?? "sma-cross",
-      (jobSignal, onProgress) => backtest({ ...(input as BacktestOptions), workspace: workspace.dir, onProgress: (p) => onProgress(p.step, p.total) }, jobSignal),
-      signal,
-    );
+    return runJob(context, "backtest", input, (options, jobSignal) => backtest(options as BacktestOptions, jobSignal), signal);
   },
 });
 
@@ -356,14 +357,7 @@ export const runReplayTool = defineTool({
   kind: "control",
   writes: true,
   handler(input, context, signal) {
-    const workspace = workspaceOf(context);
-    return startJob(
-      context,
-      "replay",
-      input.model ?? input.strategy ?? "sma-cross",
-      (jobSignal, onProgress) => replay({ ...(input as ReplayOptions), workspace: workspace.dir, onProgress: (p) => onProgress(p.step, p.total) }, jobSignal),
-      signal,
-    );
+    return runJob(context, "replay", input, (options, jobSignal) => replay(options as ReplayOptions, jobSignal), signal);
   },
 });
 

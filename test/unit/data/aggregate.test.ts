@@ -1,6 +1,7 @@
 // Tick -> bar aggregation: real IBM ticks against the vendor's own minute bars, wider bars against
 // minute bars, streaming against all-at-once, and every refusal.
 import { describe, expect, it } from "vitest";
+import { inputErrorOf } from "../input-error";
 import { aggregateTicks, BarAggregator, checkBarMinutes, parseBarWidth } from "../../../src/data/aggregate";
 import type { AggregateOptions } from "../../../src/data/aggregate";
 import { formatMarketTime, marketTimeOf, nyLocalToEpoch, parseMarketTime } from "../../../src/data/calendar";
@@ -110,15 +111,6 @@ function columns(series: BarSeries): Record<string, number[]> {
   };
 }
 
-function inputErrorOf(action: () => unknown): InputError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return error as InputError;
-  }
-  throw new Error("expected an InputError");
-}
 
 const at = (text: string) => parseMarketTime(text)!.time;
 

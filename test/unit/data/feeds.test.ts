@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { inputErrorOf } from "../input-error";
 import { formatMarketTime, parseMarketTime } from "../../../src/data/calendar";
 import { loadDataFile, parseAlphaVantageJsonl, parseColumnMapping, parseGenericCsv, parseNormalizedCsv } from "../../../src/data/feeds";
 import type { BarSeries, DataSet } from "../../../src/data/series";
 import { sliceByDay } from "../../../src/data/series";
-import { InputError } from "../../../src/errors";
 import { repoRoot, sharedData } from "../../shared-data";
 
 const HEADER = "symbol,timestamp,open,high,low,close,volume";
@@ -19,15 +19,6 @@ function tempFile(name: string, content: string): string {
   return file;
 }
 
-function inputErrorOf(action: () => unknown): InputError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return error as InputError;
-  }
-  throw new Error("expected an InputError");
-}
 
 function seriesOf(data: DataSet, symbol: string): BarSeries {
   const series = data.series.find((candidate) => candidate.instrument.symbol === symbol);

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { inputErrorOf } from "../input-error";
 import { parseMarketTime } from "../../../src/data/calendar";
 import type { TradeTicks } from "../../../src/data/ticks";
 import { formatTickTime, parseTickCsv, readTickChunks, readTickFile, sliceTicks, tradeTicksOf } from "../../../src/data/ticks";
@@ -21,15 +22,6 @@ function tempFile(name: string, content: string): string {
   return file;
 }
 
-function inputErrorOf(action: () => unknown): InputError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return error as InputError;
-  }
-  throw new Error("expected an InputError");
-}
 
 function concat(chunks: TradeTicks[]): { time: number[]; price: number[]; size: number[]; condition: string[]; exchange: string[]; suspicious: number[] } {
   const all = { time: [] as number[], price: [] as number[], size: [] as number[], condition: [] as string[], exchange: [] as string[], suspicious: [] as number[] };

@@ -1,20 +1,11 @@
 // The model definition schema: defaults, derived signatures, normalized tickers, and refusals that name the field.
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../../src/errors";
+import { inputErrorOf as refusal } from "../input-error";
 import { ModelDefinitionSchema, modelDefinitionJsonSchema, parseModelDefinition, parseModelInput, signatureFrom } from "../../../src/store/model-definition";
 
 const SMA = { kind: "coded", name: "sma-cross", parameters: { fast: 10, slow: 50 } };
 const LLM = { kind: "llm", model: "openai/gpt-4o-mini" };
 
-function refusal(action: () => unknown): InputError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return error as InputError;
-  }
-  throw new Error("expected an InputError");
-}
 
 describe("signatureFrom", () => {
   it("makes a lowercase, dashed id from a name", () => {

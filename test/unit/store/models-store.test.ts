@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { InputError } from "../../../src/errors";
+import { inputErrorOf as refusal } from "../input-error";
 import type { ModelInput } from "../../../src/store/model-definition";
 import { ModelStore, VersionConflictError } from "../../../src/store/models";
 
@@ -30,15 +30,6 @@ const MOMENTUM: ModelInput = {
   risk: { maxPositionFraction: 0.25 },
 };
 
-function refusal(action: () => unknown): InputError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return error as InputError;
-  }
-  throw new Error("expected an InputError");
-}
 
 const modelFile = (id: string) => path.join(workspace, ".aibt", "models", `${id}.json`);
 
