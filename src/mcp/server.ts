@@ -6,6 +6,7 @@
 import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
+import { runReport } from "../report/index";
 import { callTool } from "../tools/tool";
 import type { Tool, ToolContext } from "../tools/tool";
 import { WorkspaceToolContext } from "../tools/workspace";
@@ -42,6 +43,7 @@ export function createMcpServer(options: AibtMcpOptions): AibtMcp {
     registerTool(server, tool, workspace);
   }
   registerResources(server, workspace);
+  registerReportResource(server, workspace);
   registerPrompts(server);
   return {
     server,
@@ -121,6 +123,19 @@ function registerResources(server: McpServer, workspace: WorkspaceToolContext): 
         ...fills.slice(-50).map((f) => `- step ${f.step}: ${f.side} ${f.quantity} ${f.symbol} at ${f.price}${f.reason ? ` (${f.reason})` : ""}`),
       ];
       return { contents: [{ uri: uri.href, mimeType: "text/markdown", text: lines.join("\n") }] };
+    },
+  );
+}
+
+/** The run's full report (the same self-contained HTML page `aibt report` writes), for clients that show HTML. */
+function registerReportResource(server: McpServer, workspace: WorkspaceToolContext): void {
+  server.registerResource(
+    "run-report",
+    new ResourceTemplate("aibt://runs/{model}/{run}/report", { list: undefined }),
+    { title: "Run report (HTML)", description: "A run's self-contained HTML report: charts, metrics, trades, settings, reasoning", mimeType: "text/html" },
+    async (uri, { model, run }) => {
+      const reader = await workspace.reader(`${model}/${run}`);
+      return { contents: [{ uri: uri.href, mimeType: "text/html", text: await runReport(reader, { workspace: workspace.dir }) }] };
     },
   );
 }

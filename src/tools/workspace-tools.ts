@@ -351,12 +351,21 @@ export const runBacktestTool = defineTool({
 export const runReplayTool = defineTool({
   name: "run_replay",
   title: "Replay a session",
-  description: "Replays one trading day's session minute by minute (minute bars from `data`) in the workspace and records it; reports progress and can be cancelled.",
-  input: z.object({ ...RunOptions, data: z.string().describe("Minute bars (normalized CSV)"), date: z.string().describe("YYYY-MM-DD"), session: z.enum(SESSION_NAMES as [string, ...string[]]).optional(), bar: z.number().int().positive().optional() }),
+  description:
+    "Replays one trading day's session bar by bar (from minute bars in `data`, or raw trades in `ticks` aggregated to `bar`-minute bars) in the workspace and records it; reports progress and can be cancelled.",
+  input: z.object({
+    ...RunOptions,
+    data: z.string().optional().describe("Minute bars (normalized CSV)"),
+    ticks: z.string().optional().describe("Raw trades (symbol,timestamp,price,size,exchange,sale_condition,suspicious), instead of data"),
+    date: z.string().describe("YYYY-MM-DD"),
+    session: z.enum(SESSION_NAMES as [string, ...string[]]).optional(),
+    bar: z.number().int().positive().optional(),
+  }),
   output: RunResult,
   kind: "control",
   writes: true,
   handler(input, context, signal) {
+    if ((input.data === undefined) === (input.ticks === undefined)) throw new ToolError("give exactly one of data (minute bars) or ticks (raw trades)");
     return runJob(context, "replay", input, (options, jobSignal) => replay(options as ReplayOptions, jobSignal), signal);
   },
 });

@@ -3,6 +3,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sharedData } from "../../shared-data";
 import { minuteFile } from "../store/store-fixtures";
 import { RTH, stdioClient, workspaceWithRuns } from "./mcp-fixtures";
 
@@ -84,6 +85,9 @@ describe("the MCP server over stdio", () => {
 
     const report = await client.readResource({ uri: "aibt://runs/sma-cross/run-0001" });
     expect((report.contents[0] as { text: string }).text).toMatch(/# sma-cross\/run-0001 \(daily, completed\)/);
+    const html = await client.readResource({ uri: "aibt://runs/opening-range/run-0001/report" });
+    expect(html.contents[0]).toMatchObject({ mimeType: "text/html" });
+    expect((html.contents[0] as { text: string }).text).toMatch(/<svg[\s\S]*opening-range/);
   });
 
   it("refuses bad arguments with clear errors and keeps serving", async () => {
@@ -129,6 +133,11 @@ describe("write tools, when allowed", () => {
 
       const replayed = (await writer.callTool({ name: "run_replay", arguments: { data: RTH(), symbol: "SPY", date: "2013-10-07", strategy: "opening-range" } })) as any;
       expect(replayed.structuredContent).toMatchObject({ run: "opening-range/run-0002", status: "completed" });
+      const fromTrades = (await writer.callTool({ name: "run_replay", arguments: { ticks: sharedData("normalized/ticks_trades_IBM_2013-10-07_to_11_lean_algoseek.csv"), symbol: "IBM", date: "2013-10-07", bar: 5, strategy: "opening-range" } })) as any;
+      expect(fromTrades.structuredContent).toMatchObject({ run: "opening-range/run-0003", status: "completed", summary: { bars: 78 } });
+      const neither = (await writer.callTool({ name: "run_replay", arguments: { symbol: "IBM", date: "2013-10-07" } })) as any;
+      expect(neither.isError).toBe(true);
+      expect(neither.content[0].text).toMatch(/exactly one of data .* or ticks/);
 
       // A long run, cancelled by the client mid-way: recorded as cancelled.
       const big = minuteFile(ws, 1_000_000, 21);
