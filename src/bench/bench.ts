@@ -4,11 +4,10 @@
  * identical. A benchmark, never a test: the figure goes in the README, no test asserts a time.
  */
 import { performance } from "node:perf_hooks";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { syntheticSeries } from "../data/synthetic";
 import { backtest } from "../run/backtest";
 import { referenceSmaCross } from "./reference";
+import { garbageCollector, median } from "./timing";
 import type { ReferenceResult } from "./reference";
 import type { BacktestSummary } from "../run/backtest";
 
@@ -92,18 +91,4 @@ export function sameResults(engine: BacktestSummary, reference: ReferenceResult)
   return exact.every((key) => engine[key] === reference[key]) && close(engine.winRate, reference.winRate) && close(engine.profitFactor, reference.profitFactor);
 }
 
-/**
- * A full collection before each timed run, so neither side pays for the other's garbage. Node hides
- * gc() unless started with --expose-gc; the flag can be set at run time and read from a new context.
- */
-function garbageCollector(): () => void {
-  setFlagsFromString("--expose-gc");
-  const gc = runInNewContext("gc") as (() => void) | undefined;
-  return typeof gc === "function" ? gc : () => {};
-}
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}

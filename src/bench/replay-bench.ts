@@ -5,6 +5,7 @@
 import { performance } from "node:perf_hooks";
 import { syntheticSeries } from "../data/synthetic";
 import { replay } from "../run/replay";
+import { median } from "./timing";
 
 export interface ReplayBenchReport {
   bars: number;
@@ -22,7 +23,7 @@ export async function runReplayBench(repetitions = 21, signal?: AbortSignal): Pr
       await replay({ data, date: "2024-03-04", strategy, fast: 5, slow: 20 }, signal);
       if (r >= 3) samples.push(performance.now() - started);
     }
-    return samples.sort((a, b) => a - b)[samples.length >> 1]!;
+    return median(samples);
   };
   return { bars: 390, smaCrossMs: await time("sma-cross"), openingRangeMs: await time("opening-range") };
 }

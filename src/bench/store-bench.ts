@@ -10,6 +10,7 @@ import { syntheticSeries } from "../data/synthetic";
 import { backtest } from "../run/backtest";
 import { RunStore } from "../store/runs";
 import { RunWriter } from "../store/run-writer";
+import { median } from "./timing";
 
 export interface StoreBenchReport {
   steps: number;
@@ -80,7 +81,3 @@ export async function runStoreBench(options: { steps?: number; runs?: number } =
   }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1]!;
-}

@@ -14,7 +14,7 @@
 import { InputError } from "../errors";
 import { marketTimeOf, nyOffsetMinutes } from "./calendar";
 import type { BarFields, BarSeries } from "./series";
-import { checkBar } from "./series";
+import { checkBar, barColumns } from "./series";
 import type { Instrument } from "./symbols";
 import { instrumentOf } from "./symbols";
 import type { TradeTicks } from "./ticks";
@@ -251,11 +251,13 @@ export class BarAggregator {
 
   /** The bar in progress, if any: the only per-bar state the aggregator keeps besides its output. */
   current(): BarFields | undefined {
+    return Number.isNaN(this.state[START]!) ? undefined : this.barInProgress();
+  }
+
+  private barInProgress(): BarFields {
     const state = this.state;
-    const start = state[START]!;
-    if (Number.isNaN(start)) return undefined;
     return {
-      time: start,
+      time: state[START]!,
       day: state[BAR_DAY]!,
       minute: state[BAR_MINUTE]!,
       open: state[OPEN]!,
@@ -444,16 +446,7 @@ export class BarAggregator {
   private closeBar(): void {
     const state = this.state;
     const bars = state[BARS]!;
-    const bar = {
-      time: state[START]!,
-      day: state[BAR_DAY]!,
-      minute: state[BAR_MINUTE]!,
-      open: state[OPEN]!,
-      high: state[HIGH]!,
-      low: state[LOW]!,
-      close: state[CLOSE]!,
-      volume: state[VOLUME]!,
-    };
+    const bar = this.barInProgress();
     // Finite positive prices, low <= open/close <= high, volume >= 0, increasing stamps: true by
     // construction, verified anyway.
     const at = { file: `${this.source} (bars)`, line: bars + 1 };
@@ -488,18 +481,7 @@ export class BarAggregator {
     this.finished = true;
     const n = state[BARS]!;
     const out = this.out;
-    const series = {
-      instrument: this.instrument,
-      length: n,
-      time: new Float64Array(n),
-      day: new Int32Array(n),
-      minute: new Int16Array(n),
-      open: new Float64Array(n),
-      high: new Float64Array(n),
-      low: new Float64Array(n),
-      close: new Float64Array(n),
-      volume: new Float64Array(n),
-    };
+    const series = { instrument: this.instrument, length: n, ...barColumns(n) };
     for (let i = 0, k = 0; i < n; i++, k += STRIDE) {
       series.time[i] = out[k]!;
       series.day[i] = out[k + 1]!;

@@ -86,30 +86,32 @@ export function checkBar(bar: BarFields, at: BarSource): void {
   }
 }
 
+/** The eight columns of `n` bars, zeroed. */
+export function barColumns(n: number) {
+  return {
+    time: new Float64Array(n),
+    day: new Int32Array(n),
+    minute: new Int16Array(n),
+    open: new Float64Array(n),
+    high: new Float64Array(n),
+    low: new Float64Array(n),
+    close: new Float64Array(n),
+    volume: new Float64Array(n),
+  };
+}
+
 /** Accumulates validated bars of one symbol, in strictly increasing time. */
 export class BarSeriesBuilder {
   private capacity: number;
   private count = 0;
   private lastTime = -Infinity;
-  private cols: { time: Float64Array; day: Int32Array; minute: Int16Array; open: Float64Array; high: Float64Array; low: Float64Array; close: Float64Array; volume: Float64Array };
+  private cols: ReturnType<typeof barColumns>;
 
   constructor(readonly instrument: Instrument, initialCapacity = 1024) {
     this.capacity = Math.max(16, initialCapacity);
-    this.cols = BarSeriesBuilder.allocate(this.capacity);
+    this.cols = barColumns(this.capacity);
   }
 
-  private static allocate(n: number) {
-    return {
-      time: new Float64Array(n),
-      day: new Int32Array(n),
-      minute: new Int16Array(n),
-      open: new Float64Array(n),
-      high: new Float64Array(n),
-      low: new Float64Array(n),
-      close: new Float64Array(n),
-      volume: new Float64Array(n),
-    };
-  }
 
   get length(): number {
     return this.count;
@@ -145,7 +147,7 @@ export class BarSeriesBuilder {
   }
 
   private grow(): void {
-    const next = BarSeriesBuilder.allocate(this.capacity * 2);
+    const next = barColumns(this.capacity * 2);
     for (const key of Object.keys(next) as (keyof typeof next)[]) {
       (next[key] as Float64Array).set(this.cols[key] as Float64Array);
     }

@@ -15,8 +15,6 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { aggregateTicks, BarAggregator } from "../../src/data/aggregate";
 import { nyLocalToEpoch, nyOffsetMinutes } from "../../src/data/calendar";
 import { loadDataFile } from "../../src/data/feeds";
@@ -25,6 +23,7 @@ import type { BarSeries } from "../../src/data/series";
 import { sliceByDay } from "../../src/data/series";
 import type { TradeTicks } from "../../src/data/ticks";
 import { formatTickTime, readTickFile } from "../../src/data/ticks";
+import { garbageCollector, median } from "../../src/bench/timing";
 
 // Bundled into node_modules/.cache, so test/shared-data's __dirname would mislead: run.mjs runs this
 // from the repository root, and the shared data sits beside it.
@@ -37,18 +36,8 @@ const REPETITIONS = 11;
 const TRADES = 500_000;
 const json = process.argv.includes("--json");
 
-function garbageCollector(): () => void {
-  setFlagsFromString("--expose-gc");
-  const gc = runInNewContext("gc") as (() => void) | undefined;
-  return typeof gc === "function" ? gc : () => {};
-}
 const gc = garbageCollector();
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 function timed<T>(action: () => T): [T, number] {
   gc();

@@ -14,14 +14,13 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import type * as ChartsModule from "../../src/charts/index";
 import type * as FeedsModule from "../../src/data/feeds";
 import type * as SessionsModule from "../../src/data/sessions";
 import type * as DataModule from "../../src/data/synthetic";
 import type * as RunModule from "../../src/run/backtest";
 import type * as ReplayModule from "../../src/run/replay";
+import { garbageCollector, median } from "../../src/bench/timing";
 
 type Engine = typeof ChartsModule & typeof RunModule & typeof ReplayModule & typeof DataModule & typeof FeedsModule & typeof SessionsModule;
 
@@ -59,18 +58,8 @@ function loadEngine(): Engine {
   return requireHere(outfile) as Engine;
 }
 
-function garbageCollector(): () => void {
-  setFlagsFromString("--expose-gc");
-  const gc = runInNewContext("gc") as (() => void) | undefined;
-  return typeof gc === "function" ? gc : () => {};
-}
 const gc = garbageCollector();
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
