@@ -5,6 +5,7 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { buildMedia } from "./media/build.mjs";
 
 const require = createRequire(import.meta.url);
 const root = path.dirname(new URL(import.meta.url).pathname);
@@ -48,6 +49,17 @@ await Promise.all([
     outdir: dist,
     banner: { js: "#!/usr/bin/env node" },
   }),
+  // The VS Code extension, and the worker thread its runs execute in (off the extension host's thread).
+  build({
+    ...common,
+    entryPoints: { extension: "extension/extension.ts", "run-worker": "extension/runs/run-worker.ts" },
+    external: [...common.external, "zeromq", "tslab", "tslab/*"],
+    outdir: dist,
+    // When loading began, so the activation figure counts loading the bundle, not only activate().
+    banner: { js: "var __aibtLoadStart = performance.now();" },
+  }),
+  // The notebook renderer and the report webview's script, for the browser side of the editor.
+  buildMedia(),
 ]);
 
 // The model definition's JSON Schema, for editors validating .aibt/models/*.json files.

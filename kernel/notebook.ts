@@ -6,7 +6,7 @@
  */
 import { markdownSummary, metricsTable, mimeBundle, tradesTable } from "../src/charts/index";
 import type { ChartSpec } from "../src/charts/index";
-import { backtest as runBacktest } from "../src/run/backtest";
+import { backtest as runBacktest, summaryOf } from "../src/run/backtest";
 import type { BacktestOptions, BacktestResult } from "../src/run/backtest";
 import type { RunProgress } from "../src/run/loop";
 import { replay as runReplay } from "../src/run/replay";
@@ -56,8 +56,10 @@ export function showMarkdown(markdown: string): void {
 
 /** The summary in words and the metrics as a table. */
 export function showSummary(result: BacktestResult): void {
-  showMarkdown(markdownSummary(result));
-  showHtml(metricsTable(result));
+  // The summary's fields only: the result also carries its curves and logs, which are no metrics.
+  const summary = summaryOf(result);
+  showMarkdown(markdownSummary(summary));
+  showHtml(metricsTable(summary));
 }
 
 export function showTrades(result: BacktestResult, maxRows = 50): void {

@@ -1,5 +1,7 @@
 // The whole test suite, as the README's test command and .ci/run run it: build every entry, run the
-// unit and integration tests (vitest), then print one plain "N passed, N failed" line.
+// unit and integration tests (vitest), then the editor tests (a real VS Code in Chromium, one file at a
+// time: each starts its own code-server and they would only slow each other down on two cores), then
+// print one plain "N passed, N failed" line.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -17,24 +19,26 @@ if (build.status !== 0) {
   process.exit(1);
 }
 
-const report = path.join(results, "vitest.json");
-const vitest = run(process.execPath, [
-  "node_modules/vitest/vitest.mjs",
-  "run",
-  "--reporter=default",
-  "--reporter=json",
-  `--outputFile.json=${report}`,
-]);
-
 let passed = 0;
 let failed = 0;
-try {
-  const json = JSON.parse(readFileSync(report, "utf8"));
-  passed = json.numPassedTests;
-  failed = json.numFailedTests + (json.numRuntimeErrorTestSuites ?? 0);
-} catch {
-  failed += 1; // no report: vitest itself failed to run
+for (const [name, args] of [
+  ["vitest", ["--exclude", "test/unit/editor/**"]],
+  ["editor", ["test/unit/editor", "--no-file-parallelism"]],
+]) {
+  const report = path.join(results, `${name}.json`);
+  const vitest = run(process.execPath, ["node_modules/vitest/vitest.mjs", "run", ...args, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`]);
+  let stageFailed = 0;
+  try {
+    const json = JSON.parse(readFileSync(report, "utf8"));
+    passed += json.numPassedTests;
+    stageFailed = json.numFailedTests + (json.numRuntimeErrorTestSuites ?? 0);
+    // A file whose setup failed has its tests skipped and none failed: it counts as a failure too.
+    if (stageFailed === 0) stageFailed = json.numFailedTestSuites ?? 0;
+  } catch {
+    stageFailed = 1; // no report: vitest itself failed to run
+  }
+  if (vitest.status !== 0 && stageFailed === 0) stageFailed = 1;
+  failed += stageFailed;
 }
-if (vitest.status !== 0 && failed === 0) failed = 1;
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);

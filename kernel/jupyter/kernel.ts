@@ -46,6 +46,12 @@ export interface KernelOptions {
   cwd: string;
   env?: Record<string, string | undefined>;
   startTimeoutMs?: number;
+  /**
+   * The aibt package cells import (`aibt/notebook`, `aibt/engine`) when the notebook's folder and the
+   * folders above it have no node_modules/aibt: the folder holding its package.json and dist/.
+   * Default: the package this code is part of (the repository, or the extension's installed folder).
+   */
+  aibtPackage?: string;
 }
 
 export interface ExecuteOptions {

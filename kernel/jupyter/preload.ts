@@ -5,10 +5,12 @@
 // outputs. It also names each compiled cell's script `tslab-cell-N` (instead of
 // `evalmachine.<anonymous>`) and sends its compiled JavaScript, so stack frames can be mapped back to
 // the lines of the cell that defined the function. It queues the kernel's ZeroMQ sends (tslab loses
-// output of cells that print fast otherwise), and ends the kernel when its client process is gone.
+// output of cells that print fast otherwise), shows tslab's type checker the aibt package and
+// @types/node inside the notebook's node_modules when the folder has none (./aibt-package), and ends
+// the kernel when its client process is gone.
 //
-// Checked against tslab 1.0.22 (dist/executor.js, dist/jupyter.js). If tslab changes, the hooks fall
-// through: outputs then arrive as plain streams and nothing breaks.
+// Checked against tslab 1.0.22 (dist/executor.js, dist/jupyter.js, dist/converter.js). If tslab
+// changes, the hooks fall through: outputs then arrive as plain streams and nothing breaks.
 
 /** The private mime type of the messages the preload sends; never shown as an output. */
 export const INTERNAL_MIME = "application/vnd.aibt.kernel-internal+json";
@@ -106,8 +108,118 @@ export const PRELOAD_SOURCE = String.raw`"use strict";
         // Leave zeromq as it is: the kernel works, only fast output may be lost.
       }
     }
+    // tslab's own TypeScript (converter.js), loaded here so the hook patches the instance tslab uses.
+    if (request === "@tslab/typescript-for-tslab") {
+      try {
+        forwardPackages(exported && exported.sys);
+      } catch (_) {
+        // Leave the compiler alone: cells importing aibt then fail to type-check with "Cannot find module".
+      }
+    }
     return exported;
   };
+
+  // tslab type-checks cells with Node10 resolution from the notebook's folder, which in a user's
+  // folder holds no node_modules. As tslab does for its own package (forwardTslabPath in
+  // converter.js), make <folder>/node_modules/aibt read from the aibt package (AIBT_KERNEL_PACKAGE), and
+  // <folder>/node_modules/@types/node from AIBT_KERNEL_NODE_TYPES, each only when Node's lookup from
+  // the folder (its node_modules and those above it) finds none: at run time the package comes from
+  // NODE_PATH, which Node reads only after those, so both see the same package. Decided once, at start,
+  // as Node's require keeps its first resolution too. Patched on the base ts.sys, which the compiler's
+  // host inherits from (Object.create) and calls for the paths tslab forwards itself.
+  const FORWARDED = Symbol("aibt.forwardedPackages");
+  function forwardPackages(sys) {
+    if (!sys || sys[FORWARDED] || typeof sys.fileExists !== "function") return;
+    Object.defineProperty(sys, FORWARDED, { value: true });
+    const fs = require("fs");
+    const slash = (file) => file.replace(/\\/g, "/");
+    const cwd = process.cwd();
+    const lookupFinds = (relative) => {
+      for (let dir = cwd; ; dir = path.dirname(dir)) {
+        if (fs.existsSync(path.join(dir, "node_modules", relative))) return true;
+        if (path.dirname(dir) === dir) return false;
+      }
+    };
+    const modules = slash(cwd).replace(/\/+$/, "") + "/node_modules";
+    const links = [];
+    // Folders that exist only through a link, with the names they hold.
+    const folders = new Map();
+    function link(name, target) {
+      if (!target || lookupFinds(name)) return;
+      links.push({ from: modules + "/" + name, to: slash(target).replace(/\/+$/, "") });
+      let parent = modules;
+      for (const part of name.split("/")) {
+        if (!folders.has(parent)) folders.set(parent, new Set());
+        folders.get(parent).add(part);
+        parent += "/" + part;
+      }
+    }
+    link("aibt", process.env.AIBT_KERNEL_PACKAGE);
+    link("@types/node", process.env.AIBT_KERNEL_NODE_TYPES);
+    if (links.length === 0) return;
+
+    function target(file) {
+      if (typeof file !== "string") return undefined;
+      const name = slash(file);
+      for (const { from, to } of links) if (name === from || name.startsWith(from + "/")) return to + name.slice(from.length);
+      return undefined;
+    }
+    const base = {};
+    for (const method of ["fileExists", "directoryExists", "readFile", "realpath", "getDirectories", "readDirectory", "getModifiedTime", "getFileSize"]) {
+      if (typeof sys[method] === "function") base[method] = sys[method];
+    }
+    // Each real path first: nothing is forwarded that exists (tslab's own forwarding goes through here too).
+    sys.fileExists = function (file) {
+      if (base.fileExists.apply(this, arguments)) return true;
+      const to = target(file);
+      return to !== undefined && base.fileExists.call(this, to);
+    };
+    sys.directoryExists = function (dir) {
+      if (base.directoryExists.apply(this, arguments)) return true;
+      if (typeof dir === "string" && folders.has(slash(dir).replace(/\/+$/, ""))) return true;
+      const to = target(dir);
+      return to !== undefined && base.directoryExists.call(this, to);
+    };
+    sys.readFile = function (file, encoding) {
+      const to = target(file);
+      return to !== undefined && !base.fileExists.call(this, file) ? base.readFile.call(this, to, encoding) : base.readFile.apply(this, arguments);
+    };
+    // The package's real path, as for an installed symlink: what its declarations import (zod,
+    // undici-types, ...) then resolves from where the package really is, with its own node_modules.
+    if (base.realpath) {
+      sys.realpath = function (file) {
+        const to = target(file);
+        return to !== undefined && !base.fileExists.call(this, file) && !base.directoryExists.call(this, file) ? base.realpath.call(this, to) : base.realpath.apply(this, arguments);
+      };
+    }
+    // The automatic type roots: tslab lists <folder>/node_modules/@types to include every package there.
+    if (base.getDirectories) {
+      sys.getDirectories = function (dir) {
+        const real = base.directoryExists.call(this, dir) ? base.getDirectories.apply(this, arguments) : [];
+        const virtual = typeof dir === "string" ? folders.get(slash(dir).replace(/\/+$/, "")) : undefined;
+        if (virtual) return Array.from(new Set(real.concat(Array.from(virtual))));
+        const to = target(dir);
+        return to !== undefined && real.length === 0 ? base.getDirectories.call(this, to) : real;
+      };
+    }
+    if (base.readDirectory) {
+      sys.readDirectory = function (dir) {
+        const to = target(dir);
+        if (to === undefined || base.directoryExists.call(this, dir)) return base.readDirectory.apply(this, arguments);
+        const args = Array.prototype.slice.call(arguments);
+        args[0] = to;
+        const from = slash(dir).replace(/\/+$/, "");
+        return base.readDirectory.apply(this, args).map((file) => from + slash(file).slice(to.length));
+      };
+    }
+    for (const method of ["getModifiedTime", "getFileSize"]) {
+      if (!base[method]) continue;
+      sys[method] = function (file) {
+        const to = target(file);
+        return to !== undefined && !base.fileExists.call(this, file) ? base[method].call(this, to) : base[method].apply(this, arguments);
+      };
+    }
+  }
 
   const DELIMITER = "<IDS|MSG>";
   const MERGED_TEXT_LIMIT = 1 << 20;

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import os from "node:os";
 import path from "node:path";
 import type { Dealer, Subscriber } from "zeromq";
+import { defaultAibtPackage, linkAibtPackage, nodeTypesFor } from "./aibt-package";
 import { address, newConnectionInfo, writeConnectionFile, type ConnectionInfo } from "./connection";
 import { PRELOAD_SOURCE } from "./preload";
 import { decodeMessage, encodeMessage, newMessage, type JupyterMessage } from "./wire";
@@ -14,6 +15,12 @@ export interface SessionOptions {
   cwd: string;
   env?: Record<string, string | undefined>;
   startTimeoutMs?: number;
+  /**
+   * The aibt package (the folder holding its package.json and dist/) that cells import as
+   * `aibt/notebook` and `aibt/engine` when neither the notebook's folder nor any folder above it has a
+   * node_modules/aibt of its own. Default: the package this code is part of.
+   */
+  aibtPackage?: string;
 }
 
 /** What a request's sender hears about it: the reply on its channel and iopub messages with it as parent. */
@@ -95,7 +102,9 @@ export class KernelSession {
     if (!existsSync(options.cwd) || !statSync(options.cwd).isDirectory()) {
       throw new KernelError(`cannot start the tslab kernel: the folder ${options.cwd} does not exist`);
     }
-    const tslab = tslabBin();
+    const tslab = tslabPackage();
+    const aibtPackage = options.aibtPackage ?? defaultAibtPackage();
+    const nodeTypes = nodeTypesFor(aibtPackage, tslab.folder);
     const zmq = await import("zeromq");
     const timeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     const deadline = Date.now() + timeoutMs;
@@ -109,8 +118,15 @@ export class KernelSession {
       const env: Record<string, string | undefined> = { ...process.env, ...options.env, AIBT_KERNEL_PARENT_PID: String(process.pid) };
       // Inside VS Code process.execPath is Electron, which runs scripts as Node only when asked.
       if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = "1";
+      // Run time: Node finds the package through NODE_PATH. Type checking: the preload shows it to
+      // tslab's compiler inside the notebook's node_modules, where tslab (Node10 resolution) looks.
+      // Set or cleared: a kernel started from a cell must not inherit its parent kernel's.
+      env.AIBT_KERNEL_PACKAGE = aibtPackage;
+      env.AIBT_KERNEL_NODE_TYPES = nodeTypes;
+      const linked = aibtPackage === undefined ? undefined : linkAibtPackage(dir, aibtPackage);
+      if (linked) env.NODE_PATH = [env.NODE_PATH, linked].filter(Boolean).join(path.delimiter);
       for (const name of Object.keys(env)) if (env[name] === undefined) delete env[name];
-      const child = spawn(process.execPath, ["--require", preload, tslab, "kernel", "--config-path", connectionFile], {
+      const child = spawn(process.execPath, ["--require", preload, tslab.bin, "kernel", "--config-path", connectionFile], {
         cwd: options.cwd,
         env,
         stdio: ["ignore", "pipe", "pipe"],
@@ -295,8 +311,8 @@ export function describeExit(exit: Exit): string {
   return exit.code === null ? "no process" : `exit code ${exit.code}`;
 }
 
-/** tslab's command, resolved from this module (the repository's or the extension's node_modules). */
-function tslabBin(): string {
+/** tslab's folder and command, resolved from this module (the repository's or the extension's node_modules). */
+function tslabPackage(): { folder: string; bin: string } {
   let manifest: string;
   try {
     manifest = require.resolve("tslab/package.json");
@@ -306,5 +322,5 @@ function tslabBin(): string {
   const { bin } = JSON.parse(readFileSync(manifest, "utf8")) as { bin?: string | Record<string, string> };
   const relative = typeof bin === "string" ? bin : bin?.tslab;
   if (!relative) throw new KernelError(`cannot start the tslab kernel: ${manifest} names no tslab command`);
-  return path.join(path.dirname(manifest), relative);
+  return { folder: path.dirname(manifest), bin: path.join(path.dirname(manifest), relative) };
 }

@@ -68,27 +68,60 @@ const LLM_FIELDS = new Set(["llmCalls", "llmReplayed", "tokensIn", "tokensOut", 
 
 type SummaryLike = Partial<BacktestSummary> | Record<string, unknown>;
 
-/** The summary's fields as [label, formatted value] rows, in reading order; LLM rows only for LLM runs. */
-export function summaryRows(summary: SummaryLike): [string, string][] {
+/** One summary field as shown: its key, its label and its formatted value. */
+export interface SummaryField {
+  key: string;
+  label: string;
+  value: string;
+}
+
+/** The summary's fields with their keys, in reading order; LLM fields only for LLM runs. */
+export function summaryFields(summary: SummaryLike): SummaryField[] {
   const s = summary as Record<string, unknown>;
   const llm = Number(s.llmCalls ?? 0) + Number(s.llmReplayed ?? 0) > 0;
   const known = new Set<string>(SUMMARY_FIELDS);
   const keys = [...SUMMARY_FIELDS.filter((key) => key in s), ...Object.keys(s).filter((key) => !known.has(key))];
-  const rows: [string, string][] = [];
+  const fields: SummaryField[] = [];
   for (const key of keys) {
     if (LLM_FIELDS.has(key) && !llm) continue;
-    const value = s[key];
-    const field = FIELDS[key];
-    if (field) {
-      // JSON has no Infinity: a recorded profit factor of null means gains and no losses.
-      if (value === null || value === undefined) rows.push([field.label, key === "profitFactor" ? "∞" : "n/a"]);
-      else if (typeof value === "number") rows.push([field.label, Number.isFinite(value) ? field.format(value) : value > 0 ? "∞" : "n/a"]);
-      else rows.push([field.label, String(value)]);
-    } else {
-      rows.push([TEXT_LABELS[key] ?? key, typeof value === "string" ? value : JSON.stringify(value) ?? ""]);
-    }
+    fields.push({ key, ...formatMetric(key, s[key]) });
   }
-  return rows;
+  return fields;
+}
+
+/** The summary's fields as [label, formatted value] rows, in reading order; LLM rows only for LLM runs. */
+export function summaryRows(summary: SummaryLike): [string, string][] {
+  return summaryFields(summary).map(({ label, value }) => [label, value]);
+}
+
+/** One metric's label and formatted value (a recorded run's metric, or a summary field). */
+export function formatMetric(key: string, value: unknown): { label: string; value: string } {
+  const field = FIELDS[key];
+  if (field) {
+    // JSON has no Infinity: a recorded profit factor of null means gains and no losses.
+    if (value === null || value === undefined) return { label: field.label, value: key === "profitFactor" ? "∞" : "n/a" };
+    if (typeof value === "number") return { label: field.label, value: Number.isFinite(value) ? field.format(value) : value > 0 ? "∞" : "n/a" };
+    return { label: field.label, value: String(value) };
+  }
+  return { label: TEXT_LABELS[key] ?? key, value: typeof value === "string" ? value : (JSON.stringify(value) ?? "") };
+}
+
+/** Whether a metric is about the LLM (calls, tokens, cost): coded strategies leave these out. */
+export function isLlmMetric(key: string): boolean {
+  return LLM_FIELDS.has(key);
+}
+
+/**
+ * How much `b` is above `a`, in the metric's own unit ("+1.25%", "-$20.00", "+3"), or undefined when
+ * either is not a finite number or the metric is not a number with a unit (a symbol, a date).
+ */
+export function metricDifference(key: string, a: unknown, b: unknown): string | undefined {
+  const field = FIELDS[key];
+  if (!field || typeof a !== "number" || typeof b !== "number" || !Number.isFinite(a) || !Number.isFinite(b)) return undefined;
+  const difference = b - a;
+  const text = field.format(Math.abs(difference));
+  // No sign on a difference that rounds to nothing ("0.00%").
+  return /[1-9]/.test(text) ? `${difference > 0 ? "+" : "-"}${text}` : text;
 }
 
 /** The summary metrics as an HTML table (a BacktestSummary, or a recorded run's metrics). */
@@ -104,33 +137,53 @@ export interface TradesTableOptions {
   intraday?: boolean;
 }
 
-/** Fills (e.g. a result's fillLog or a run's fills()) or round trips (tradeLog) as an HTML table. */
-export function tradesTable(trades: readonly ChartFill[] | readonly RoundTrip[], options: TradesTableOptions = {}): string {
+/** A trades table as plain text cells: what the HTML table and a webview's table both show. */
+export interface TradeTable {
+  head: string[];
+  rows: string[][];
+  /** Indices of the columns holding numbers (right-aligned). */
+  numeric: number[];
+  /** Trades left out after `maxRows`. */
+  more: number;
+}
+
+/** Fills (e.g. a result's fillLog or a run's fills()) or round trips (tradeLog) as rows of text. */
+export function tradeRows(trades: readonly ChartFill[] | readonly RoundTrip[], options: TradesTableOptions = {}): TradeTable {
   const maxRows = options.maxRows ?? 500;
-  if (trades.length === 0) return `<p class="aibt-empty">No trades.</p>`;
-  const roundTrips = "entryTime" in trades[0]!;
+  const roundTrips = trades.length > 0 && "entryTime" in trades[0]!;
   const times = roundTrips ? (trades as readonly RoundTrip[]).flatMap((t) => [t.entryTime, t.exitTime]) : (trades as readonly ChartFill[]).map((t) => t.time);
   const intraday = options.intraday ?? times.some((t) => marketTimeOf(t).minute !== REGULAR_OPEN_MINUTE);
   const when = (t: number) => displayTime(t, intraday);
   const shown = trades.slice(0, maxRows);
-  let head: string[];
-  let body: string[];
-  if (roundTrips) {
-    head = ["Symbol", "Side", "Entry", "Exit", "Quantity", "Entry price", "Exit price", "P&L", "Return"];
-    body = (shown as readonly RoundTrip[]).map((t) =>
-      row([t.symbol, t.side, when(t.entryTime), when(t.exitTime), quantity(t.quantity), price(t.entryPrice), price(t.exitPrice), money(t.pnl), percent(t.returnPct)], [4, 5, 6, 7, 8]),
-    );
-  } else {
-    head = ["Time (New York)", "Trade", "Symbol", "Quantity", "Price", "Commission", "Reason"];
-    body = (shown as readonly ChartFill[]).map((f) =>
-      row([when(f.time), tradeKind(f), f.symbol ?? "", quantity(f.quantity), price(f.price), f.commission === undefined ? "" : money(f.commission), f.reason ?? ""], [3, 4, 5]),
-    );
-  }
   const more = trades.length - shown.length;
+  if (roundTrips) {
+    return {
+      head: ["Symbol", "Side", "Entry", "Exit", "Quantity", "Entry price", "Exit price", "P&L", "Return"],
+      rows: (shown as readonly RoundTrip[]).map((t) => [t.symbol, t.side, when(t.entryTime), when(t.exitTime), quantity(t.quantity), price(t.entryPrice), price(t.exitPrice), money(t.pnl), percent(t.returnPct)]),
+      numeric: [4, 5, 6, 7, 8],
+      more,
+    };
+  }
+  return {
+    head: ["Time (New York)", "Trade", "Symbol", "Quantity", "Price", "Commission", "Reason"],
+    rows: (shown as readonly ChartFill[]).map((f) => [when(f.time), tradeKind(f), f.symbol ?? "", quantity(f.quantity), price(f.price), f.commission === undefined ? "" : money(f.commission), f.reason ?? ""]),
+    numeric: [3, 4, 5],
+    more,
+  };
+}
+
+/** Fills (e.g. a result's fillLog or a run's fills()) or round trips (tradeLog) as an HTML table. */
+export function tradesTable(trades: readonly ChartFill[] | readonly RoundTrip[], options: TradesTableOptions = {}): string {
+  if (trades.length === 0) return `<p class="aibt-empty">No trades.</p>`;
+  return tradeTableHtml(tradeRows(trades, options));
+}
+
+/** A trades table's HTML, every cell escaped. */
+export function tradeTableHtml(table: TradeTable): string {
   return [
-    `<table class="aibt-trades"><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr></thead>`,
-    `<tbody>${body.join("")}</tbody></table>`,
-    more > 0 ? `<p class="aibt-more">${integer(more)} more not shown.</p>` : "",
+    `<table class="aibt-trades"><thead><tr>${table.head.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr></thead>`,
+    `<tbody>${table.rows.map((cells) => row(cells, table.numeric)).join("")}</tbody></table>`,
+    table.more > 0 ? `<p class="aibt-more">${integer(table.more)} more not shown.</p>` : "",
   ].join("");
 }
 

@@ -86,13 +86,28 @@ export function selectDecisions(decisions: readonly RecordedDecision[], maxDecis
   return { chosen, omitted: decisions.length - chosen.length };
 }
 
-/** The reasoning section's HTML (everything escaped), or undefined when the run recorded no decisions. */
-export function reasoningHtml(decisions: readonly RecordedDecision[], options: ReasoningOptions = {}): string | undefined {
-  if (decisions.length === 0) return undefined;
+/** One decision as the report shows it: plain text, cut to a readable length. */
+export interface DecisionExcerpt {
+  step: number;
+  /** New York time of the decision. */
+  time: string;
+  /** "step 21", "2 rounds", "1 tool call", "stopped at the step limit". */
+  facts: string[];
+  /** A trade, a refusal or the step limit happened. */
+  eventful: boolean;
+  calls: { name: string; arguments: string; result?: string }[];
+  /** The model's final message. */
+  final: string | null;
+  /** The decision as JSON when it has neither a final message nor tool calls. */
+  other: string | null;
+}
+
+/** The chosen decisions (see selectDecisions) as text excerpts, and how many were left out. */
+export function decisionExcerpts(decisions: readonly RecordedDecision[], options: ReasoningOptions = {}): { excerpts: DecisionExcerpt[]; omitted: number } {
   const maxMessage = options.maxMessage ?? 600;
   const maxTool = options.maxToolText ?? 240;
   const { chosen, omitted } = selectDecisions(decisions, options.maxDecisions ?? 30);
-  const articles = chosen.map((recorded) => {
+  const excerpts = chosen.map((recorded): DecisionExcerpt => {
     const e = excerptOf(recorded);
     const facts = [
       `step ${e.step + 1}`,
@@ -100,17 +115,40 @@ export function reasoningHtml(decisions: readonly RecordedDecision[], options: R
       e.calls.length ? `${e.calls.length} tool call${e.calls.length === 1 ? "" : "s"}` : "",
       e.stoppedAtStepLimit ? "stopped at the step limit" : "",
     ].filter(Boolean);
+    return {
+      step: e.step,
+      time: displayTime(e.time, options.intraday ?? true),
+      facts,
+      eventful: e.eventful,
+      calls: e.calls.map((call) => ({ name: call.name, arguments: truncate(call.arguments, maxTool), ...(call.result === undefined ? {} : { result: truncate(call.result, maxTool) }) })),
+      final: e.final === null ? null : truncate(e.final, maxMessage),
+      other: e.final === null && e.calls.length === 0 ? truncate(JSON.stringify(recorded.decision), maxMessage) : null,
+    };
+  });
+  return { excerpts, omitted };
+}
+
+/** The reasoning section's HTML (everything escaped), or undefined when the run recorded no decisions. */
+export function reasoningHtml(decisions: readonly RecordedDecision[], options: ReasoningOptions = {}): string | undefined {
+  if (decisions.length === 0) return undefined;
+  const { excerpts, omitted } = decisionExcerpts(decisions, options);
+  return excerptsHtml(excerpts, omitted);
+}
+
+/** Decision excerpts as HTML articles (everything escaped), with a note counting those left out. */
+export function excerptsHtml(excerpts: readonly DecisionExcerpt[], omitted: number): string {
+  const articles = excerpts.map((e) => {
     const calls = e.calls.length
       ? `<ol class="calls">${e.calls
           .map(
             (call) =>
-              `<li><code class="tool">${escapeHtml(call.name)}</code><code>${escapeHtml(truncate(call.arguments, maxTool))}</code>${call.result === undefined ? "" : ` <span class="arrow">→</span> <code>${escapeHtml(truncate(call.result, maxTool))}</code>`}</li>`,
+              `<li><code class="tool">${escapeHtml(call.name)}</code><code>${escapeHtml(call.arguments)}</code>${call.result === undefined ? "" : ` <span class="arrow">→</span> <code>${escapeHtml(call.result)}</code>`}</li>`,
           )
           .join("")}</ol>`
       : "";
-    const final = e.final === null ? "" : `<blockquote>${escapeHtml(truncate(e.final, maxMessage))}</blockquote>`;
-    const other = e.final === null && e.calls.length === 0 ? `<pre>${escapeHtml(truncate(JSON.stringify(recorded.decision), maxMessage))}</pre>` : "";
-    return `<article class="decision${e.eventful ? " eventful" : ""}"><h3><time>${escapeHtml(displayTime(e.time, options.intraday ?? true))}</time> <span>${escapeHtml(facts.join(" · "))}</span></h3>${calls}${final}${other}</article>`;
+    const final = e.final === null ? "" : `<blockquote>${escapeHtml(e.final)}</blockquote>`;
+    const other = e.other === null ? "" : `<pre>${escapeHtml(e.other)}</pre>`;
+    return `<article class="decision${e.eventful ? " eventful" : ""}"><h3><time>${escapeHtml(e.time)}</time> <span>${escapeHtml(e.facts.join(" · "))}</span></h3>${calls}${final}${other}</article>`;
   });
   const note = omitted > 0 ? `<p class="note">${omitted.toLocaleString("en-US")} more decisions not shown (every decision is in the run file: <code>aibt runs show</code>).</p>` : "";
   return `${articles.join("")}${note}`;

@@ -82,6 +82,8 @@ export const BacktestOptionsSchema = z
     /** Override the annualization (bars per year); default: inferred from the bar interval. */
     periodsPerYear: z.number().positive().optional(),
     onProgress: z.custom<(progress: RunProgress) => void>((v) => typeof v === "function").optional(),
+    /** Called once the run is claimed in the store (before its first step), e.g. to offer cancelling it by name. */
+    onRecord: z.custom<(run: { modelId: string; id: string; file: string }) => void>((v) => typeof v === "function").optional(),
     /** Record the run in this workspace's store (`.aibt/runs/<model>/run-NNNN.sqlite`). */
     workspace: z.string().min(1).optional(),
     /** Run this model definition of the workspace: its strategy, cash and risk limits replace the options'. */
@@ -196,6 +198,7 @@ export async function execute(run: PreparedRun, signal?: AbortSignal): Promise<B
   };
   // Everything is validated before the run is claimed: bad input writes nothing.
   const writer = opts.workspace ? await startRecording(run, strategy, broker) : undefined;
+  if (writer) opts.onRecord?.({ modelId: writer.header.modelId, id: writer.header.id, file: writer.files.database });
   try {
     const outcome = await runLoop(
       {

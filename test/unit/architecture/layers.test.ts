@@ -24,6 +24,19 @@ describe("layering", () => {
     expect(offenders).toEqual([]);
   });
 
+  it("kernel/ never imports vscode or extension/: extension -> kernel -> src", () => {
+    const files = sources(path.join(repoRoot, "kernel"));
+    const offenders = files.filter((file) => /(from\s+["']vscode["'])|(from\s+["'](\.\.\/)+extension\/)/.test(readFileSync(file, "utf8")));
+    expect(offenders).toEqual([]);
+  });
+
+  it("the browser code in media/ imports nothing from the Node side (types only)", () => {
+    const files = sources(path.join(repoRoot, "media")).filter((file) => !file.includes(`${path.sep}out${path.sep}`) && !file.endsWith(".mjs"));
+    expect(files.length).toBeGreaterThan(2);
+    const offenders = files.filter((file) => /^import (?!type )[^;]*from\s+["']((\.\.\/)+(src|kernel|extension)\/|vscode["']|node:)/m.test(readFileSync(file, "utf8")));
+    expect(offenders).toEqual([]);
+  });
+
   it("the engine is deterministic: no wall clock or Math.random inside a run", () => {
     const runCode = ["run", "broker", "risk", "market", "strategy", "metrics"].flatMap((dir) => sources(path.join(repoRoot, "src", dir)));
     const offenders = runCode.filter((file) => /Date\.now\(|Math\.random\(|new Date\(\)/.test(readFileSync(file, "utf8")));

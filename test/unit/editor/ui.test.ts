@@ -1,0 +1,181 @@
+// The extension as a person uses it, in a real VS Code (code-server) in headless Chromium: the packaged
+// .vsix installed offline, a sample notebook run with Run All (chart drawn by our renderer, metrics
+// table), the run appearing in the AIBT tree, a backtest started from the palette and cancelled from
+// its notification, and a run report opened from the tree. Screenshots land in test-results/ui/.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { type Browser, chromium, type FrameLocator, type Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { canInstall, ensureEditor, repoRoot, type EditorInstall, type RunningCodeServer, startCodeServer } from "../../editor/code-server.mjs";
+import { type ScriptedServer, startScriptedServer } from "../../llm/scripted-server";
+
+const SETUP_TIMEOUT = 15 * 60_000;
+const STEP_TIMEOUT = 240_000;
+const shots = path.join(repoRoot, "test-results", "ui");
+
+describe("the extension as a person uses it (UI tests in code-server)", () => {
+  let install: EditorInstall;
+  let temp = "";
+  let workspace = "";
+  let server: RunningCodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let llm: ScriptedServer | undefined;
+  let ready = false;
+
+  const shot = async (name: string) => {
+    mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: path.join(shots, `${name}.png`) });
+  };
+  const palette = async (command: string) => {
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("F1");
+    const input = page.locator(".quick-input-widget input");
+    await input.waitFor({ state: "visible" });
+    await input.fill(`>${command}`);
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: command }).first().waitFor();
+    await input.press("Enter");
+  };
+  const pick = async (text: string) => {
+    const row = page.locator(".quick-input-widget .monaco-list-row", { hasText: text }).first();
+    await row.waitFor({ state: "visible", timeout: 30_000 });
+    await row.click();
+  };
+  /** The frame of a webview (notebook outputs or a panel) whose content has `selector`. */
+  const webviewWith = async (selector: string, timeout = STEP_TIMEOUT, scroll?: () => Promise<void>): Promise<FrameLocator> => {
+    const deadline = Date.now() + timeout;
+    while (Date.now() < deadline) {
+      const count = await page.locator("iframe.webview").count();
+      for (let i = 0; i < count; i++) {
+        const frame = page.frameLocator("iframe.webview").nth(i).frameLocator("iframe#active-frame");
+        if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+      }
+      await scroll?.();
+      await page.waitForTimeout(250);
+    }
+    throw new Error(`no webview shows ${selector} within ${timeout / 1000} s`);
+  };
+
+  beforeAll(async () => {
+    install = ensureEditor();
+    if (!install.ok) return;
+    temp = mkdtempSync(path.join(tmpdir(), "aibt-ui-"));
+    workspace = path.join(temp, "workspace");
+    mkdirSync(workspace, { recursive: true });
+    // The product a person installs: `npm run package`'s .vsix, installed offline into a fresh profile.
+    const vsix = path.join(temp, "aibt.vsix");
+    execFileSync(process.execPath, [path.join(repoRoot, "node_modules/@vscode/vsce/vsce"), "package", "--allow-missing-repository", "--skip-license", "--out", vsix], { cwd: repoRoot, stdio: "pipe" });
+    const extensions = path.join(temp, "extensions");
+    const installed = spawnSync(install.codeServer, ["--config", "/dev/null", "--extensions-dir", extensions, "--install-extension", vsix], {
+      encoding: "utf8",
+      env: { ...process.env, HOME: path.join(temp, "home"), PATH: `${install.nodeBin}:${process.env.PATH}` },
+    });
+    if (installed.status !== 0) throw new Error(`installing the .vsix failed:\n${installed.stderr}${installed.stdout}`);
+    expect(readdirSync(extensions).some((name) => name.startsWith("aibt.aibt-"))).toBe(true);
+
+    // An LLM model slow enough to cancel: its endpoint is the scripted OpenAI-compatible server.
+    llm = await startScriptedServer({ replies: () => ({ kind: "message", content: "Hold." }), latencyMs: 100, apiKey: "sk-ui-test-0123456789" });
+    mkdirSync(path.join(workspace, ".aibt", "models"), { recursive: true });
+    server = await startCodeServer({ codeServer: install.codeServer, nodeBin: install.nodeBin, temp, workspace, userDataDir: path.join(temp, "user-data"), extensionsDir: extensions });
+    browser = await chromium.launch({ executablePath: install.chromium, args: ["--no-sandbox", "--disable-gpu"] });
+    page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+    await page.goto(`${server.base}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator(".monaco-workbench").waitFor({ timeout: 120_000 });
+    await page.locator(".activitybar a.action-label[aria-label='AIBT']").waitFor({ timeout: 120_000 });
+    ready = true;
+    // The LLM model, written as the CLI or a notebook would: the tree must pick it up by itself.
+    writeFileSync(path.join(temp, "model.json"), JSON.stringify({ name: "UI LLM", strategy: { kind: "llm", model: "scripted/holder", baseUrl: llm.url } }));
+    execFileSync(process.execPath, [path.join(repoRoot, "dist/cli.js"), "models", "create", "--workspace", workspace, "--file", path.join(temp, "model.json")], { stdio: "pipe" });
+  }, SETUP_TIMEOUT);
+
+  afterEach(async (context) => {
+    // What the screen showed when a step failed: the first thing to look at.
+    if (page && context.task.result?.state === "fail") await shot(`failed-${context.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, "-")}`).catch(() => undefined);
+  });
+
+  afterAll(async () => {
+    await browser?.close().catch(() => undefined);
+    const left = (await server?.stop()) ?? [];
+    await llm?.close();
+    if (temp) rmSync(temp, { recursive: true, force: true });
+    expect(left, "code-server processes left running").toEqual([]);
+  }, 60_000);
+
+  const skipUnlessReady = (context: { skip(): void }) => {
+    if (!install.ok) {
+      if (process.env.CI || canInstall()) throw new Error(`the editor could not be set up:\n${install.why}`);
+      context.skip();
+    }
+    expect(ready, "the workbench did not load").toBe(true);
+  };
+
+  it("opens the sample notebook, runs it with Run All, and shows the chart (our renderer) and the metrics table", async (context) => {
+    skipUnlessReady(context);
+    await palette("AIBT: Open Sample Notebook");
+    await pick("Getting started");
+    await page.locator(".notebook-editor").first().waitFor({ timeout: 60_000 });
+    // The notebook toolbar's Run All, as a person clicks it.
+    await page.locator(".notebook-editor").getByText("Run All", { exact: true }).first().click();
+    // The first run may ask which kernel: ours is the one for .aibtnb.
+    const kernelPick = page.locator(".quick-input-widget .monaco-list-row", { hasText: "AIBT" }).first();
+    if (await kernelPick.isVisible({ timeout: 3_000 }).catch(() => false)) await kernelPick.click();
+    // A notebook draws the outputs of the cells in view: scroll down through it as a reader would.
+    const notebookArea = page.locator(".notebook-editor .monaco-list").first();
+    const outputs = await webviewWith(".vega-embed svg, .vega-embed canvas", STEP_TIMEOUT, async () => {
+      await notebookArea.hover();
+      await page.mouse.wheel(0, 400);
+    });
+    await expect.poll(() => outputs.locator(".vega-embed").count(), { timeout: STEP_TIMEOUT }).toBeGreaterThanOrEqual(2);
+    await expect.poll(async () => (await outputs.locator("table").allInnerTexts()).join("\n"), { timeout: STEP_TIMEOUT }).toMatch(/Sharpe/);
+    await outputs.locator(".vega-embed").first().scrollIntoViewIfNeeded();
+    await shot("notebook");
+  }, STEP_TIMEOUT * 2);
+
+  it("shows the notebook's run in the AIBT tree", async (context) => {
+    skipUnlessReady(context);
+    await page.locator(".activitybar a.action-label[aria-label='AIBT']").click();
+    const run = page.locator(".monaco-list-row", { hasText: "run-0001" }).first();
+    await run.waitFor({ timeout: 60_000 });
+    await expect.poll(() => run.innerText()).toMatch(/Sharpe/);
+    await page.locator(".monaco-list-row", { hasText: "UI LLM" }).first().waitFor({ timeout: 30_000 });
+    await shot("tree");
+  }, STEP_TIMEOUT);
+
+  it("sets the API key, starts a backtest from the palette and cancels it from its notification", async (context) => {
+    skipUnlessReady(context);
+    await palette("AIBT: Set API Key");
+    const key = page.locator(".quick-input-widget input[type='password']");
+    await key.waitFor();
+    await key.fill("sk-ui-test-0123456789");
+    // Enter counts once the input has been validated (no message under it).
+    await page.waitForTimeout(500);
+    await key.press("Enter");
+    await page.locator(".notifications-toasts .notification-toast", { hasText: "API key saved" }).first().waitFor({ timeout: 30_000 });
+    await palette("AIBT: Run Backtest");
+    await pick("UI LLM");
+    await pick("Shipped sample");
+    const progress = page.locator(".notifications-toasts .notification-toast", { hasText: "backtesting ui-llm" }).first();
+    await progress.waitFor({ timeout: 60_000 });
+    await expect.poll(() => llm!.requests.length, { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+    await expect(page.locator(".statusbar-item", { hasText: "AIBT" }).first().isVisible()).resolves.toBe(true);
+    await shot("running");
+    await progress.hover();
+    await progress.getByRole("button", { name: "Cancel" }).click();
+    await page.locator(".notifications-toasts .notification-toast", { hasText: "cancelled" }).first().waitFor({ timeout: 60_000 });
+    const cancelled = page.locator(".monaco-list-row", { hasText: /run-0001.*cancelled/ }).first();
+    await cancelled.waitFor({ timeout: 60_000 });
+    await shot("cancelled");
+  }, STEP_TIMEOUT);
+
+  it("opens a run report from the tree: metrics, charts and trades in a webview", async (context) => {
+    skipUnlessReady(context);
+    const row = page.locator(".monaco-list-row", { hasText: "run-0001" }).filter({ hasText: "Sharpe" }).first();
+    await row.click();
+    const report = await webviewWith("vscode-table, table");
+    await expect.poll(async () => (await report.locator("body").innerText()).includes("Sharpe"), { timeout: 60_000 }).toBe(true);
+    await expect.poll(() => report.locator(".vega-embed svg, .vega-embed canvas").count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    await shot("report");
+  }, STEP_TIMEOUT);
+});
