@@ -10,6 +10,7 @@ import { createModel } from "./commands/create-model";
 import { newTradingNotebook, openSampleNotebook } from "./commands/notebooks";
 import { compareRuns, openReport } from "./commands/reports";
 import { cancelRun, deleteRun, openModelDefinition, replaySession, revealRunFile, runBacktest, type RunDeps } from "./commands/runs";
+import { AibtMcpServers, MCP_PROVIDER_ID } from "./mcp/mcp-servers";
 import { NotebookKernels } from "./notebook/controller";
 import { AibtNotebookSerializer, NOTEBOOK_TYPE } from "./notebook/serializer";
 import { RunJobs, workerFileOf } from "./runs/run-jobs";
@@ -26,6 +27,7 @@ export interface AibtApi {
   jobs: RunJobs;
   kernels: NotebookKernels;
   keys: ApiKeys;
+  mcp: AibtMcpServers;
   /** Loading the bundle plus activate(), in milliseconds (the activation benchmark reads it). */
   activationMs: number;
 }
@@ -41,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): AibtApi {
   });
   const kernels = new NotebookKernels(keys);
   const deps: RunDeps = { jobs, keys, tree };
+  const mcp = new AibtMcpServers(context.extensionPath, String(context.extension.packageJSON.version));
 
   context.subscriptions.push(
     keys,
@@ -72,14 +75,24 @@ export function activate(context: vscode.ExtensionContext): AibtApi {
     // Secrets
     command("aibt.setApiKey", (value?: string) => setApiKey(keys, value)),
     command("aibt.clearApiKey", () => clearApiKey(keys)),
+    // The engine's tools for the editor's AI
+    mcp,
+    vscode.lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, mcp),
     // Settings and trust
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration("aibt.storeFolder")) tree.setFolder(readSettings().storeFolder);
+      if (event.affectsConfiguration("aibt.storeFolder") || event.affectsConfiguration("aibt.mcp.writeTools")) mcp.refresh();
     }),
-    vscode.workspace.onDidChangeWorkspaceFolders(() => tree.setFolder(readSettings().storeFolder)),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => tree.refresh()),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      tree.setFolder(readSettings().storeFolder);
+      mcp.refresh();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      tree.refresh();
+      mcp.refresh();
+    }),
   );
-  return { tree, jobs, kernels, keys, activationMs: performance.now() - started };
+  return { tree, jobs, kernels, keys, mcp, activationMs: performance.now() - started };
 }
 
 export function deactivate(): void {

@@ -20,13 +20,14 @@ export interface RunLabel {
 const percent = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? `${value >= 0 ? "+" : ""}${(value * 100).toFixed(1)}%` : undefined);
 const fixed = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value.toFixed(2) : undefined);
 
-/** "2020-01-02..2020-12-31" for a daily run; "session 2024-03-05" for a replay. */
+/** "SPX 2020-01-02..2020-12-31" for a daily run; "SYNA session 2024-03-05" for a replay (a session other than the regular one named). */
 export function runSpan(card: Pick<RunCard, "mode" | "data">): string {
   const data = (card.data ?? {}) as Record<string, unknown>;
   const symbol = typeof data.symbol === "string" ? `${data.symbol} ` : "";
   if (card.mode === "intraday") {
-    const session = typeof data.session === "string" ? data.session : typeof data.from === "string" ? data.from : "";
-    return `${symbol}session ${session}`.trim();
+    const day = typeof data.date === "string" ? data.date : typeof data.from === "string" ? data.from : "";
+    const session = typeof data.session === "string" && data.session !== "regular" ? ` (${data.session})` : "";
+    return `${symbol}session ${day}${session}`.trim();
   }
   return typeof data.from === "string" && typeof data.to === "string" ? `${symbol}${data.from}..${data.to}` : symbol.trim();
 }

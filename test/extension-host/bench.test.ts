@@ -29,9 +29,16 @@ suite("benchmarks", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "aibt-bench-"));
     const file = path.join(dir, "twenty.aibtnb");
     writeFileSync(file, JSON.stringify({ cells, metadata: {}, nbformat: 4, nbformat_minor: 5 }));
+    // Twice: the first notebook opened in a window also loads the notebook editor itself.
     let started = performance.now();
     const notebook = await vscode.workspace.openNotebookDocument(vscode.Uri.file(file));
     await vscode.window.showNotebookDocument(notebook);
+    figures.openNotebook20ColdMs = performance.now() - started;
+    await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+    const again = path.join(dir, "twenty-again.aibtnb");
+    writeFileSync(again, JSON.stringify({ cells, metadata: {}, nbformat: 4, nbformat_minor: 5 }));
+    started = performance.now();
+    await vscode.window.showNotebookDocument(await vscode.workspace.openNotebookDocument(vscode.Uri.file(again)));
     figures.openNotebook20Ms = performance.now() - started;
     figures.notebookOutputs = notebook.getCells().reduce((n, cell) => n + cell.outputs.length, 0);
 

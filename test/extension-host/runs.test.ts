@@ -112,6 +112,42 @@ suite("models, runs and the tree", () => {
     if (outcome.status === "error") assert.match(outcome.message, /no-such-bars\.csv/);
   });
 
+  test("Replay Intraday Session replays one day of minute bars; the tree shows it as a replay of that session", async () => {
+    const api = await aibt();
+    // A generated (synthetic, labelled so) session of minute bars, written by the CLI into the folder.
+    await run(process.execPath, [path.join(repo(), "dist", "cli.js"), "generate", "--symbols", "SYNA", "--bars", "390", "--interval", "1", "--start", "2024-03-05", "--out", path.join(workspaceFolder(), "minutes.csv")], { env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" } });
+    const outcome = await vscode.commands.executeCommand<RunOutcome>("aibt.replaySession", { model: "opening-range", data: "minutes.csv", date: "2024-03-05" });
+    assert.equal(outcome.status, "done", JSON.stringify(outcome));
+    if (outcome.status !== "done") return;
+    assert.equal(outcome.run?.mode, "intraday");
+    assert.equal(outcome.summary.bars, 390);
+    const node = await until("the replay in the tree", () => treeNode(`${outcome.run!.modelId}/${outcome.run!.id}`));
+    assert.match(String(api.tree.getTreeItem(node).description), /^replay · SYNA session 2024-03-05/);
+  });
+
+  test("a replay of a day the data does not have says which days it has", async () => {
+    const outcome = await vscode.commands.executeCommand<RunOutcome>("aibt.replaySession", { model: "opening-range", data: "minutes.csv", date: "2024-03-09" });
+    assert.equal(outcome.status, "error");
+    if (outcome.status === "error") assert.match(outcome.message, /2024-03-09/);
+  });
+
+  test("Open Run Report and Compare Runs open webview panels for the runs", async () => {
+    const api = await aibt();
+    const done = (await api.tree.runs()).filter((c) => c.status === "completed");
+    assert.ok(done.length >= 2, "two finished runs to compare");
+    const [a, b] = done.map((c) => `${c.modelId}/${c.id}`);
+    const report = await vscode.commands.executeCommand<vscode.WebviewPanel>("aibt.openReport", a);
+    assert.match(report.title, /^Report: /);
+    assert.equal(report.viewType, "aibt.runReport");
+    assert.match(report.webview.html, /Content-Security-Policy/);
+    const again = await vscode.commands.executeCommand<vscode.WebviewPanel>("aibt.openReport", a);
+    assert.equal(again, report, "one panel per run: asking again reveals it");
+    const comparison = await vscode.commands.executeCommand<vscode.WebviewPanel>("aibt.compareRuns", a, b);
+    assert.equal(comparison.viewType, "aibt.runComparison");
+    report.dispose();
+    comparison.dispose();
+  });
+
   test("Reveal Run File, Open Model Definition and Delete Run act on tree items", async () => {
     const api = await aibt();
     const cards = await api.tree.runs();
