@@ -5,6 +5,7 @@
 import { performance } from "node:perf_hooks";
 import * as vscode from "vscode";
 import { isInputError } from "../src/errors";
+import { answer, type ChatResult, registerChatParticipant } from "./chat/participant";
 import { clearApiKey, setApiKey } from "./commands/api-key";
 import { createModel } from "./commands/create-model";
 import { newTradingNotebook, openSampleNotebook } from "./commands/notebooks";
@@ -28,6 +29,8 @@ export interface AibtApi {
   kernels: NotebookKernels;
   keys: ApiKeys;
   mcp: AibtMcpServers;
+  /** What @aibt does with a chat request (the participant's handler). */
+  chat(request: vscode.ChatRequest, context: vscode.ChatContext, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<ChatResult>;
   /** Loading the bundle plus activate(), in milliseconds (the activation benchmark reads it). */
   activationMs: number;
 }
@@ -44,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): AibtApi {
   const kernels = new NotebookKernels(keys);
   const deps: RunDeps = { jobs, keys, tree };
   const mcp = new AibtMcpServers(context.extensionPath, String(context.extension.packageJSON.version));
+  const chatDeps = { keys, storeFolder: () => readSettings().storeFolder };
 
   context.subscriptions.push(
     keys,
@@ -75,8 +79,9 @@ export function activate(context: vscode.ExtensionContext): AibtApi {
     // Secrets
     command("aibt.setApiKey", (value?: string) => setApiKey(keys, value)),
     command("aibt.clearApiKey", () => clearApiKey(keys)),
-    // The engine's tools for the editor's AI
+    // The engine's tools for the editor's AI, and @aibt in the chat
     mcp,
+    registerChatParticipant(context, chatDeps),
     vscode.lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, mcp),
     // Settings and trust
     vscode.workspace.onDidChangeConfiguration((event) => {
@@ -92,7 +97,8 @@ export function activate(context: vscode.ExtensionContext): AibtApi {
       mcp.refresh();
     }),
   );
-  return { tree, jobs, kernels, keys, mcp, activationMs: performance.now() - started };
+  const chat: AibtApi["chat"] = (request, chatContext, stream, token) => answer(chatDeps, request, chatContext, stream, token);
+  return { tree, jobs, kernels, keys, mcp, chat, activationMs: performance.now() - started };
 }
 
 export function deactivate(): void {

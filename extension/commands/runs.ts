@@ -75,9 +75,8 @@ async function startRun(deps: RunDeps, kind: "backtest" | "replay", target?: Tre
     if (args.ticks) options.ticks = path.resolve(readSettings().dataFolder ?? workspace, args.ticks);
   }
   const key = await deps.keys.get();
-  const settings = readSettings();
-  if (settings.baseUrl) process.env.OPENAI_BASE_URL ??= settings.baseUrl;
-  const request = { kind, options, ...(key ? { apiKey: key.key } : {}) };
+  const { baseUrl } = readSettings();
+  const request = { kind, options, ...(key ? { apiKey: key.key } : {}), ...(baseUrl ? { baseUrl } : {}) };
   const title = `${kind === "backtest" ? "backtesting" : "replaying"} ${model}`;
   if (args.background) return deps.jobs.start(request, title);
   const { outcome } = await deps.jobs.startWithProgress(request, title);

@@ -54,7 +54,9 @@ export class RunJobs implements vscode.Disposable {
 
   /** Starts a run in a worker; resolves with the job at once (its outcome settles later). */
   start(request: RunJobRequest, title: string): RunJob {
-    const worker = new Worker(this.workerFile, { workerData: request, name: `aibt ${request.kind}` });
+    // The endpoint setting goes into the worker's environment only, never the extension host's.
+    const env = request.baseUrl ? { ...process.env, OPENAI_BASE_URL: request.baseUrl } : process.env;
+    const worker = new Worker(this.workerFile, { workerData: request, env, name: `aibt ${request.kind}` });
     let settle!: (outcome: RunOutcome) => void;
     const outcome = new Promise<RunOutcome>((resolve) => (settle = resolve));
     const job: RunJob & { worker: Worker } = {

@@ -8,6 +8,8 @@ export interface RunJobRequest {
   options: Record<string, unknown>;
   /** In memory only: never written, never logged. */
   apiKey?: string;
+  /** The aibt.endpoint.baseUrl setting: the worker's OPENAI_BASE_URL, which overrides models' own. */
+  baseUrl?: string;
 }
 
 export type WorkerMessage =

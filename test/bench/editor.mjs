@@ -23,6 +23,8 @@ try {
   row("activation (load + activate)", f.activationMs, 150);
   row(`open a notebook with ${f.notebookOutputs} chart outputs (first)`, f.openNotebook20ColdMs, 1_000);
   row(`open a notebook with ${f.notebookOutputs} chart outputs (later)`, f.openNotebook20Ms, 1_000);
+  row("  reference: the same cells, text outputs of that size", f.openNotebook20TextMs, 1_000);
+  row("  reference: the same cells, no outputs", f.openNotebookNoOutputsMs, 1_000);
   row(`tree of ${f.treeRuns} runs (engine listing: ${f.listRunsMs.toFixed(0)} ms)`, f.tree1000Ms, 500);
   console.log(`tree / engine listing ratio: ${(f.tree1000Ms / f.listRunsMs).toFixed(2)}`);
 } finally {

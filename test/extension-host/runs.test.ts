@@ -106,6 +106,27 @@ suite("models, runs and the tree", () => {
     }
   });
 
+  test("aibt.endpoint.baseUrl sends LLM runs to the configured endpoint instead of the model's own", async () => {
+    const server = await startScriptedServer({ replies: () => ({ kind: "message", content: "Hold." }), latencyMs: 20, apiKey: "sk-eh-endpoint-123456" });
+    const config = vscode.workspace.getConfiguration("aibt");
+    try {
+      await vscode.commands.executeCommand("aibt.setApiKey", "sk-eh-endpoint-123456");
+      // The model's own endpoint is a closed port: only the setting can make this run reach a server.
+      await vscode.commands.executeCommand("aibt.createModel", { name: "EH Endpoint", strategy: { kind: "llm", model: "scripted/holder", baseUrl: "http://127.0.0.1:9/v1" } });
+      await config.update("endpoint.baseUrl", server.url, vscode.ConfigurationTarget.Workspace);
+      const job = await vscode.commands.executeCommand<RunJob>("aibt.runBacktest", { model: "eh-endpoint", data: "sample", background: true });
+      await until("requests at the configured endpoint", () => server.requests.length >= 2);
+      job.cancel();
+      const outcome = await job.outcome;
+      assert.equal(outcome.status, "done", JSON.stringify(outcome));
+      assert.equal(process.env.OPENAI_BASE_URL, undefined, "the extension host's own environment is left alone");
+    } finally {
+      await config.update("endpoint.baseUrl", undefined, vscode.ConfigurationTarget.Workspace);
+      await vscode.commands.executeCommand("aibt.clearApiKey");
+      await server.close();
+    }
+  });
+
   test("a backtest on a missing data file fails with a message naming the file", async () => {
     const outcome = await vscode.commands.executeCommand<RunOutcome>("aibt.runBacktest", { model: "sma-cross", data: "no-such-bars.csv" });
     assert.equal(outcome.status, "error");
