@@ -47,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): AibtApi {
   const kernels = new NotebookKernels(keys);
   const deps: RunDeps = { jobs, keys, tree };
   const mcp = new AibtMcpServers(context.extensionPath, String(context.extension.packageJSON.version));
-  const chatDeps = { keys, storeFolder: () => readSettings().storeFolder };
+  const chatDeps = { keys, jobs, storeFolder: () => readSettings().storeFolder };
 
   context.subscriptions.push(
     keys,

@@ -3,7 +3,7 @@
  * when the editor offers none, the configured OpenAI-compatible endpoint with the key from
  * SecretStorage. Both speak the same small interface: messages and tools in, text and tool calls out.
  */
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import * as vscode from "vscode";
 import type { ChatCompletionTool } from "../../src/tools/tool";
 
@@ -64,10 +64,12 @@ function toLanguageModelMessage(turn: ChatTurn): vscode.LanguageModelChatMessage
 }
 
 export function endpointBackend(options: { baseUrl: string; apiKey: string; model: string }): ChatBackend {
-  const client = new OpenAI({ baseURL: options.baseUrl, apiKey: options.apiKey, maxRetries: 1 });
+  let client: OpenAI | undefined;
   return {
     label: `${options.model} at ${new URL(options.baseUrl).host} (the aibt.endpoint.baseUrl setting)`,
     async send(system, turns, tools, onText, signal) {
+      // Loaded on first use: the client is large, and activation should not pay for a fallback.
+      client ??= new (await import("openai")).default({ baseURL: options.baseUrl, apiKey: options.apiKey, maxRetries: 1 });
       const completion = await client.chat.completions.create(
         { model: options.model, messages: [{ role: "system", content: system }, ...turns.map(toOpenAiMessage)], tools },
         { signal },

@@ -8,8 +8,10 @@ import * as vscode from "vscode";
 import { callTool, findTool, toChatCompletionTools } from "../../src/tools/tool";
 import { WORKSPACE_TOOLS } from "../../src/tools/workspace-tools";
 import { WorkspaceToolContext } from "../../src/tools/workspace";
+import type { RunJobs } from "../runs/run-jobs";
 import type { ApiKeys } from "../secrets";
 import { readSettings } from "../settings";
+import { chatBacktest } from "./backtest-command";
 import { type ChatBackend, type ChatTurn, endpointBackend, languageModelBackend } from "./chat-backends";
 
 export const PARTICIPANT_ID = "aibt.chat";
@@ -34,6 +36,7 @@ export interface ChatResult extends vscode.ChatResult {
 
 export interface ChatDeps {
   keys: ApiKeys;
+  jobs: RunJobs;
   storeFolder(): string | undefined;
 }
 
@@ -77,6 +80,15 @@ export async function answer(deps: ChatDeps, request: vscode.ChatRequest, contex
   const result = (model: string): ChatResult => ({ metadata: { ...(request.command ? { command: request.command } : {}), runs: [...runs], model } });
   if (!folder) {
     stream.markdown("Open a folder first: AIBT answers from the models and runs in its `.aibt` folder.");
+    return result("none");
+  }
+  if (request.command === "backtest") {
+    // Starting a run needs no language model: the command's words say what to run.
+    const ref = await chatBacktest(deps, folder, request.prompt, stream, token);
+    if (ref) {
+      runs.add(ref);
+      stream.button({ command: "aibt.openReport", arguments: [ref], title: `Open Report of ${ref}` });
+    }
     return result("none");
   }
   const backend = await backendFor(request, deps.keys);

@@ -71,6 +71,18 @@ function showError(element: HTMLElement, text: string): void {
   element.replaceChildren(line);
 }
 
+/**
+ * Charts are drawn one at a time, each after the browser has had a turn: the output frame shares the
+ * editor's thread, and twenty charts compiled and drawn back to back when a notebook opens would hold
+ * it for seconds.
+ */
+let drawing: Promise<void> = Promise.resolve();
+function drawInTurn(draw: () => Promise<void>, signal?: AbortSignal): Promise<void> {
+  const turn = drawing.then(() => new Promise<void>((resolve) => setTimeout(resolve, 0))).then(() => (signal?.aborted ? undefined : draw()));
+  drawing = turn.catch(() => undefined);
+  return turn;
+}
+
 export function activate(_context?: RendererContext): RendererApi {
   adoptStyles(document);
   const charts = new Map<string, Chart>();
@@ -104,7 +116,7 @@ export function activate(_context?: RendererContext): RendererApi {
       });
       charts.set(item.id, chart);
       signal?.addEventListener("abort", () => dispose(item.id), { once: true });
-      await chart.render();
+      await drawInTurn(() => chart.render(), signal);
     },
     disposeOutputItem(id) {
       if (id === undefined) for (const key of [...charts.keys()]) dispose(key);

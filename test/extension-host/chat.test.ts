@@ -116,10 +116,35 @@ suite("@aibt in chat (the participant, with the configured endpoint)", () => {
     }
   });
 
+  test("/backtest asks for confirmation, then starts the run and streams its progress", async () => {
+    const api = await aibt();
+    const count = async () => (await new RunStore(workspaceFolder()).list("sma-cross")).runs.length;
+    const before = await count();
+    const ask = new RecordedStream();
+    await api.chat(request("sma-cross from=2010-01-04 to=2012-12-31", "backtest"), noHistory, ask.asStream(), new vscode.CancellationTokenSource().token);
+    assert.match(ask.markdown, /This starts a daily backtest of `sma-cross`/);
+    assert.equal(ask.buttons[0]?.command, "workbench.action.chat.open");
+    assert.match(JSON.stringify(ask.buttons[0]?.arguments), /@aibt \/backtest sma-cross from=2010-01-04 to=2012-12-31 confirm/);
+    assert.equal(await count(), before, "nothing runs before the confirmation");
+
+    const run = new RecordedStream();
+    const result = await api.chat(request("sma-cross from=2010-01-04 to=2012-12-31 confirm", "backtest"), noHistory, run.asStream(), new vscode.CancellationTokenSource().token);
+    assert.match(run.markdown, /completed: -?\d+\.\d\d% return, Sharpe -?\d+\.\d\d/);
+    assert.match(run.markdown, /2010-01-04 to 2012-12-31/);
+    assert.ok(run.progress.length >= 1, "progress was streamed");
+    assert.equal(await count(), before + 1);
+    assert.equal(run.buttons[0]?.command, "aibt.openReport");
+    assert.equal(result.metadata.runs.length, 1);
+
+    const unknown = new RecordedStream();
+    await api.chat(request("no-such-model confirm", "backtest"), noHistory, unknown.asStream(), new vscode.CancellationTokenSource().token);
+    assert.match(unknown.markdown, /There is no model `no-such-model`/);
+  });
+
   test("the participant is contributed with its slash commands", () => {
     const [participant] = vscode.extensions.getExtension("aibt.aibt")!.packageJSON.contributes.chatParticipants as { id: string; name: string; commands: { name: string }[] }[];
     assert.equal(participant!.id, "aibt.chat");
     assert.equal(participant!.name, "aibt");
-    assert.deepEqual(participant!.commands.map((c) => c.name), ["positions", "trades", "decisions", "performance", "compare", "explain"]);
+    assert.deepEqual(participant!.commands.map((c) => c.name), ["positions", "trades", "decisions", "performance", "compare", "explain", "backtest"]);
   });
 });
