@@ -1,7 +1,7 @@
 // Runs the extension-host suites (test/extension-host/*.test.ts, mocha) in a real VS Code through
 // @vscode/test-electron's runTests, whose `vscodeExecutablePath` is ./launcher.mjs (code-server in
 // Chromium). Shared by the vitest side (test/unit/editor) and `npm run bench:editor`.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { runTests } from "@vscode/test-electron";
 import { build } from "esbuild";
@@ -35,13 +35,17 @@ export async function runExtensionTests({ install, temp, index, grep, trust = fa
   const workspace = path.join(temp, "workspace");
   mkdirSync(workspace, { recursive: true });
   const results = path.join(temp, "results.json");
+  // A test-only extension that provides a scripted language model for the chat tests, installed into
+  // the profile (the web workbench takes one extension development path).
+  const extensions = path.join(temp, "extensions");
+  cpSync(path.join(repoRoot, "test/extension-host/fake-lm"), path.join(extensions, "aibt-test.aibt-fake-lm-0.0.1"), { recursive: true });
   let failure;
   try {
     await runTests({
       vscodeExecutablePath: path.join(repoRoot, "test/editor/launcher.mjs"),
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: index,
-      launchArgs: [workspace, `--user-data-dir=${path.join(temp, "user-data")}`, `--extensions-dir=${path.join(temp, "extensions")}`],
+      launchArgs: [workspace, `--user-data-dir=${path.join(temp, "user-data")}`, `--extensions-dir=${extensions}`],
       extensionTestsEnv: {
         AIBT_CODE_SERVER: install.codeServer,
         AIBT_CODE_SERVER_NODE: install.nodeBin,

@@ -116,6 +116,24 @@ suite("@aibt in chat (the participant, with the configured endpoint)", () => {
     }
   });
 
+  test("with the model picked in the chat (vscode.lm), the tool loop answers from the run's real numbers", async () => {
+    const api = await aibt();
+    const [model] = await vscode.lm.selectChatModels({ vendor: "aibt-test" });
+    assert.ok(model, "the test extension's scripted model is available to vscode.lm");
+    const stream = new RecordedStream();
+    const chatRequest = { prompt: `tool:get_performance run:${ref}`, command: "performance", references: [], toolReferences: [], model } as unknown as vscode.ChatRequest;
+    const result = await api.chat(chatRequest, noHistory, stream.asStream(), new vscode.CancellationTokenSource().token);
+    const reader = await new RunStore(workspaceFolder()).open(ref);
+    const sharpe = reader.card().metrics?.sharpe as number;
+    reader.close();
+    assert.match(stream.markdown, new RegExp(`Sharpe ratio is ${String(sharpe).replace(".", "\\.")}`));
+    assert.match(stream.markdown, /Answered with Scripted analyst \(aibt-test, picked in the chat\)/);
+    assert.deepEqual(result.metadata.runs, [ref]);
+    const requests = await vscode.commands.executeCommand<{ tools: string[] }[]>("aibtFakeLm.requests");
+    assert.ok(requests.at(-1)!.tools.includes("get_performance"), "the catalog's tools were offered to the model");
+    assert.ok(!requests.at(-1)!.tools.includes("run_backtest"), "no write tool is offered in chat");
+  });
+
   test("/backtest asks for confirmation, then starts the run and streams its progress", async () => {
     const api = await aibt();
     const count = async () => (await new RunStore(workspaceFolder()).list("sma-cross")).runs.length;
