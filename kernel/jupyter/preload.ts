@@ -337,19 +337,27 @@ export const PRELOAD_SOURCE = String.raw`"use strict";
     }
   }
 
+  // Nobody else will remove this folder (this script and the connection file with its key) when the
+  // client is gone, or when the kernel is terminated together with it (an editor stopping its process group).
+  const removeOwnFolder = () => {
+    if (!path.basename(__dirname).startsWith("aibt-tslab-")) return;
+    try {
+      require("fs").rmSync(__dirname, { recursive: true, force: true });
+    } catch (_) {
+      // Exit all the same.
+    }
+  };
+  process.once("SIGTERM", () => {
+    removeOwnFolder();
+    process.exit(143);
+  });
+
   // A kernel whose client is gone (crashed, killed) would run forever: exit when the parent changes.
   const parent = Number(process.env.AIBT_KERNEL_PARENT_PID);
   if (parent > 0) {
     setInterval(() => {
       if (process.ppid === parent) return;
-      // Nobody else will remove this folder (this script and the connection file with its key).
-      if (path.basename(__dirname).startsWith("aibt-tslab-")) {
-        try {
-          require("fs").rmSync(__dirname, { recursive: true, force: true });
-        } catch (_) {
-          // Exit all the same.
-        }
-      }
+      removeOwnFolder();
       process.exit(0);
     }, 1000).unref();
   }

@@ -140,8 +140,8 @@ describe("kernels side by side, starting and stopping", KERNEL_TEST, () => {
     await expectNoKernelLeft();
   });
 
-  it("a kernel whose client process is killed exits by itself and removes its connection file", async () => {
-    // A client in its own process (the extension host crashing, a test worker killed).
+  /** A client in its own process (an extension host, a test worker) with one kernel: their pids and the connection file. */
+  async function clientWithKernel(): Promise<{ client: ReturnType<typeof spawn>; pid: number; connectionFile: string; alive(): boolean }> {
     const script = path.join(folder.dir, "client.js");
     await build({
       entryPoints: [path.join(repoRoot, "kernel/jupyter/index.ts")],
@@ -158,13 +158,11 @@ describe("kernels side by side, starting and stopping", KERNEL_TEST, () => {
     );
     const client = spawn(process.execPath, [script], { cwd: repoRoot, stdio: ["ignore", "pipe", "inherit"] });
     await new Promise<void>((resolve, reject) => {
-      client.stdout.on("data", (data: Buffer) => data.toString().includes("ready") && resolve());
+      client.stdout!.on("data", (data: Buffer) => data.toString().includes("ready") && resolve());
       client.once("exit", (code) => reject(new Error(`the client exited (${code}) before the kernel started`)));
     });
     const kernel = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(client.pid)], { encoding: "utf8" }).trim();
     const [, pid, connectionFile] = /^(\d+) .*--config-path (\S+)$/.exec(kernel) ?? [];
-    expect(existsSync(connectionFile!)).toBe(true);
-    client.kill("SIGKILL");
     const alive = () => {
       try {
         process.kill(Number(pid), 0);
@@ -173,9 +171,31 @@ describe("kernels side by side, starting and stopping", KERNEL_TEST, () => {
         return false;
       }
     };
+    return { client, pid: Number(pid), connectionFile: connectionFile!, alive };
+  }
+
+  it("a kernel whose client process is killed exits by itself and removes its connection file", async () => {
+    const { client, connectionFile, alive } = await clientWithKernel();
+    expect(existsSync(connectionFile)).toBe(true);
+    client.kill("SIGKILL");
     for (let i = 0; i < 50 && alive(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(alive()).toBe(false);
-    expect(existsSync(path.dirname(connectionFile!))).toBe(false);
+    expect(existsSync(path.dirname(connectionFile))).toBe(false);
+  });
+
+  it("a kernel terminated along with its client (SIGTERM, as when an editor stops) removes its connection file too", async () => {
+    const { client, pid, connectionFile, alive } = await clientWithKernel();
+    try {
+      expect(existsSync(connectionFile)).toBe(true);
+      // Both at once, as a process group is stopped: the client cannot clean up after the kernel.
+      client.kill("SIGKILL");
+      process.kill(pid, "SIGTERM");
+      for (let i = 0; i < 50 && alive(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(alive()).toBe(false);
+      expect(existsSync(path.dirname(connectionFile))).toBe(false);
+    } finally {
+      client.kill("SIGKILL");
+    }
   });
 
   it("shuts down once however often asked; execute then rejects", async () => {
