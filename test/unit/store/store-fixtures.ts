@@ -1,18 +1,27 @@
 // Workspaces, generated data files and child processes for the store tests.
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { formatMarketTime } from "../../../src/data/calendar";
+import { afterAll } from "vitest";
 import { syntheticSeries } from "../../../src/data/synthetic";
 import { repoRoot } from "../../shared-data";
 
 export const cliPath = path.join(repoRoot, "dist/cli.js");
 
+/** Workspaces made by this test file, removed when it ends (the hook belongs to the importing file). */
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 export function workspace(): string {
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: build first with \`node esbuild.mjs\``);
-  return mkdtempSync(path.join(os.tmpdir(), "aibt-store-"));
+  const dir = mkdtempSync(path.join(os.tmpdir(), "aibt-store-"));
+  made.push(dir);
+  return dir;
 }
 
 /** A normalized CSV of generated minute bars (written once per size and seed). */
