@@ -7,8 +7,8 @@ import * as vscode from "vscode";
 import { BUILT_IN_STRATEGIES } from "../../src/run/backtest";
 import { ModelStore } from "../../src/store/models";
 import type { RunJobs } from "../runs/run-jobs";
+import { runRequest } from "../runs/run-request";
 import type { ApiKeys } from "../secrets";
-import { readSettings } from "../settings";
 import { trustedOrExplain } from "../trust";
 
 export interface BacktestRequest {
@@ -50,13 +50,11 @@ export async function chatBacktest(deps: { jobs: RunJobs; keys: ApiKeys }, folde
     stream.markdown("This folder is in Restricted Mode: no run starts until you trust it.");
     return undefined;
   }
-  const options: Record<string, unknown> = { workspace: folder, ...(models.exists(parsed.model) ? { model: parsed.model } : { strategy: parsed.model }) };
+  const options: Record<string, unknown> = {};
   if (parsed.data) options.data = parsed.data;
   if (parsed.from) options.from = parsed.from;
   if (parsed.to) options.to = parsed.to;
-  const key = await deps.keys.get();
-  const { baseUrl } = readSettings();
-  const job = deps.jobs.start({ kind: "backtest", options, ...(key ? { apiKey: key.key } : {}), ...(baseUrl ? { baseUrl } : {}) }, `backtesting ${parsed.model}`);
+  const job = deps.jobs.start(await runRequest(deps.keys, "backtest", folder, parsed.model, options), `backtesting ${parsed.model}`);
   const onCancel = token.onCancellationRequested(() => job.cancel());
   stream.progress(`Starting ${what}...`);
   const timer = setInterval(() => {

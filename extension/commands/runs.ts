@@ -3,15 +3,16 @@
  * Open Model Definition. Each takes its target from the tree item it was invoked on, from arguments
  * (other commands, tests), or asks.
  */
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 import * as vscode from "vscode";
 import { BUILT_IN_STRATEGIES } from "../../src/run/backtest";
 import { ModelStore } from "../../src/store/models";
-import type { RunHeader } from "../../src/store/run-record";
+import { readJournalHeader } from "../../src/store/recovery";
 import { RunStore } from "../../src/store/runs";
 import type { RunJob, RunJobs, RunOutcome } from "../runs/run-jobs";
+import { runRequest } from "../runs/run-request";
 import type { ApiKeys } from "../secrets";
 import { readSettings, requireStoreFolder, UserFacingError } from "../settings";
 import type { RunsTree, TreeNode } from "../tree/runs-tree";
@@ -60,9 +61,7 @@ async function startRun(deps: RunDeps, kind: "backtest" | "replay", target?: Tre
   if (!model) return undefined;
   const data = args.data ?? (await pickData(kind, verb));
   if (!data) return undefined;
-  const options: Record<string, unknown> = { workspace };
-  if (BUILT_IN_STRATEGIES.includes(model as (typeof BUILT_IN_STRATEGIES)[number]) && !new ModelStore(workspace).exists(model)) options.strategy = model;
-  else options.model = model;
+  const options: Record<string, unknown> = {};
   if (data !== SAMPLE) options.data = path.resolve(readSettings().dataFolder ?? workspace, data);
   if (args.symbol) options.symbol = args.symbol;
   if (kind === "backtest") {
@@ -74,9 +73,7 @@ async function startRun(deps: RunDeps, kind: "backtest" | "replay", target?: Tre
     options.date = date.trim();
     if (args.ticks) options.ticks = path.resolve(readSettings().dataFolder ?? workspace, args.ticks);
   }
-  const key = await deps.keys.get();
-  const { baseUrl } = readSettings();
-  const request = { kind, options, ...(key ? { apiKey: key.key } : {}), ...(baseUrl ? { baseUrl } : {}) };
+  const request = await runRequest(deps.keys, kind, workspace, model, options);
   const title = `${kind === "backtest" ? "backtesting" : "replaying"} ${model}`;
   if (args.background) return deps.jobs.start(request, title);
   const { outcome } = await deps.jobs.startWithProgress(request, title);
@@ -186,7 +183,7 @@ async function interruptWriter(workspace: string, ref: string): Promise<boolean>
     void vscode.window.showInformationMessage(`AIBT: ${ref} is not running.`);
     return false;
   }
-  const writer = journalWriter(files.journal);
+  const writer = readJournalHeader(files.journal)?.writer;
   if (!writer || writer.host !== hostname()) {
     void vscode.window.showWarningMessage(`AIBT: ${ref} is written by a process on ${writer?.host ?? "another machine"}; cancel it there.`);
     return false;
@@ -205,20 +202,6 @@ async function interruptWriter(workspace: string, ref: string): Promise<boolean>
   } catch (error) {
     void vscode.window.showErrorMessage(`AIBT: could not interrupt process ${writer.pid}: ${(error as Error).message}`);
     return false;
-  }
-}
-
-/** The writer named in a journal's first line; read alone, as a long run's journal is large. */
-function journalWriter(journal: string): { pid: number; host: string } | undefined {
-  const buffer = Buffer.alloc(64 * 1024);
-  const fd = openSync(journal, "r");
-  try {
-    const first = buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)).toString("utf8").split("\n", 1)[0]!;
-    return (JSON.parse(first) as { header?: RunHeader }).header?.writer;
-  } catch {
-    return undefined; // the writer has not written its header yet
-  } finally {
-    closeSync(fd);
   }
 }
 

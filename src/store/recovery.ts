@@ -4,7 +4,7 @@
  * into the run file and the run is marked failed (interrupted). A torn last line is the step that was
  * being written when the process died: it never completed, so it is dropped.
  */
-import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync, statSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { writeFileAtomic } from "../files";
 import type { RunHeader, StepRecord } from "./run-record";
@@ -20,6 +20,31 @@ export function writerAlive(header: RunHeader): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Only the journal's first line, its header: enough to tell whether a live process writes the run. A
+ * long run's journal holds a line per step, and listings ask this of every running run on each refresh.
+ */
+export function readJournalHeader(file: string): RunHeader | undefined {
+  const fd = openSync(file, "r");
+  try {
+    const chunks: Buffer[] = [];
+    const chunk = Buffer.alloc(64 * 1024);
+    for (let position = 0; ; ) {
+      const read = readSync(fd, chunk, 0, chunk.length, position);
+      if (read === 0) break;
+      const end = chunk.subarray(0, read).indexOf(10); // "\n"
+      chunks.push(Buffer.from(chunk.subarray(0, end === -1 ? read : end)));
+      if (end !== -1) break;
+      position += read;
+    }
+    return (JSON.parse(Buffer.concat(chunks).toString("utf8")) as { header: RunHeader }).header;
+  } catch {
+    return undefined; // the process died before the header was written: nothing happened yet
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -46,11 +71,12 @@ export function readJournal(file: string): { header: RunHeader; steps: StepRecor
 /** Recovers an abandoned run; returns false when there is nothing to do (no journal, or a live writer). */
 export async function recoverAbandoned(files: RunFiles, now: () => number = Date.now): Promise<boolean> {
   if (!existsSync(files.journal)) return false;
-  const journal = readJournal(files.journal);
-  if (journal && writerAlive(journal.header)) return false;
+  const header = readJournalHeader(files.journal);
+  if (header && writerAlive(header)) return false;
   const lock = `${files.journal}.recovering`;
   if (!claim(lock)) return false; // another reader is recovering it right now
   try {
+    const journal = readJournal(files.journal);
     if (!journal) {
       rmSync(files.journal, { force: true });
       return true;

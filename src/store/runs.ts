@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, 
 import type { FSWatcher } from "node:fs";
 import path from "node:path";
 import { InputError } from "../errors";
-import { recoverAbandoned, readJournal, writerAlive } from "./recovery";
+import { readJournalHeader, recoverAbandoned, writerAlive } from "./recovery";
 import { RunReader } from "./run-reader";
 import type { RunCard } from "./run-record";
 import { runFiles } from "./run-writer";
@@ -125,8 +125,8 @@ export class RunStore {
   isRunning(ref: string): boolean {
     const files = this.resolve(ref);
     if (!existsSync(files.journal)) return false;
-    const journal = readJournal(files.journal);
-    return journal !== undefined && writerAlive(journal.header);
+    const header = readJournalHeader(files.journal);
+    return header !== undefined && writerAlive(header);
   }
 
   resolve(ref: string): RunFiles {
