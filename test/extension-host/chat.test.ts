@@ -121,7 +121,7 @@ suite("@aibt in chat (the participant, with the configured endpoint)", () => {
     const [model] = await vscode.lm.selectChatModels({ vendor: "aibt-test" });
     assert.ok(model, "the test extension's scripted model is available to vscode.lm");
     const stream = new RecordedStream();
-    const chatRequest = { prompt: `tool:get_performance run:${ref}`, command: "performance", references: [], toolReferences: [], model } as unknown as vscode.ChatRequest;
+    const chatRequest = { prompt: `How did ${ref} do?`, command: "performance", references: [], toolReferences: [], model } as unknown as vscode.ChatRequest;
     const result = await api.chat(chatRequest, noHistory, stream.asStream(), new vscode.CancellationTokenSource().token);
     const reader = await new RunStore(workspaceFolder()).open(ref);
     const sharpe = reader.card().metrics?.sharpe as number;

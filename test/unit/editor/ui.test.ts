@@ -1,14 +1,16 @@
 // The extension as a person uses it, in a real VS Code (code-server) in headless Chromium: the packaged
 // .vsix installed offline, a sample notebook run with Run All (chart drawn by our renderer, metrics
 // table), the run appearing in the AIBT tree, a backtest started from the palette and cancelled from
-// its notification, and a run report opened from the tree. Screenshots land in test-results/ui/.
+// its notification, a run report opened from the tree, and `@aibt` asked in the Chat view (with the
+// test-only scripted language model picked). Screenshots land in test-results/ui/.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Browser, chromium, type FrameLocator, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { canInstall, ensureEditor, repoRoot, type EditorInstall, type RunningCodeServer, startCodeServer } from "../../editor/code-server.mjs";
+import { RunStore } from "../../../src/store/runs";
 import { type ScriptedServer, startScriptedServer } from "../../llm/scripted-server";
 
 const SETUP_TIMEOUT = 15 * 60_000;
@@ -30,11 +32,15 @@ describe("the extension as a person uses it (UI tests in code-server)", () => {
     await page.screenshot({ path: path.join(shots, `${name}.png`) });
   };
   const palette = async (command: string) => {
-    await page.keyboard.press("Escape");
-    await page.keyboard.press("F1");
     const input = page.locator(".quick-input-widget input");
-    await input.waitFor({ state: "visible" });
-    await input.fill(`>${command}`);
+    for (let attempt = 1; ; attempt++) {
+      await page.keyboard.press("Escape");
+      await page.keyboard.press("F1");
+      const opened = await input.fill(`>${command}`, { timeout: 5_000 }).then(() => true, (error: unknown) => (attempt < 3 ? false : Promise.reject(error)));
+      if (opened) break;
+      // A webview (a report) holding the focus may keep the key: give the focus back to the workbench.
+      await page.locator(".part.sidebar .composite.title").first().click();
+    }
     await page.locator(".quick-input-list .monaco-list-row", { hasText: command }).first().waitFor();
     await input.press("Enter");
   };
@@ -68,12 +74,16 @@ describe("the extension as a person uses it (UI tests in code-server)", () => {
     const vsix = path.join(temp, "aibt.vsix");
     execFileSync(process.execPath, [path.join(repoRoot, "node_modules/@vscode/vsce/vsce"), "package", "--allow-missing-repository", "--skip-license", "--out", vsix], { cwd: repoRoot, stdio: "pipe" });
     const extensions = path.join(temp, "extensions");
+    // The language model a person would pick in the Chat view: the test-only scripted one (no Copilot
+    // here). Copied in before the install, which lists the folder's extensions in extensions.json.
+    cpSync(path.join(repoRoot, "test/extension-host/fake-lm"), path.join(extensions, "aibt-test.aibt-fake-lm-0.0.1"), { recursive: true });
     const installed = spawnSync(install.codeServer, ["--config", "/dev/null", "--extensions-dir", extensions, "--install-extension", vsix], {
       encoding: "utf8",
       env: { ...process.env, HOME: path.join(temp, "home"), PATH: `${install.nodeBin}:${process.env.PATH}` },
     });
     if (installed.status !== 0) throw new Error(`installing the .vsix failed:\n${installed.stderr}${installed.stdout}`);
     expect(readdirSync(extensions).some((name) => name.startsWith("aibt.aibt-"))).toBe(true);
+    expect(readFileSync(path.join(extensions, "extensions.json"), "utf8")).toContain("aibt-test.aibt-fake-lm");
 
     // An LLM model slow enough to cancel: its endpoint is the scripted OpenAI-compatible server.
     llm = await startScriptedServer({ replies: () => ({ kind: "message", content: "Hold." }), latencyMs: 100, apiKey: "sk-ui-test-0123456789" });
@@ -178,4 +188,56 @@ describe("the extension as a person uses it (UI tests in code-server)", () => {
     await expect.poll(() => report.locator(".vega-embed svg, .vega-embed canvas").count(), { timeout: 60_000 }).toBeGreaterThan(0);
     await shot("report");
   }, STEP_TIMEOUT);
+
+  it("answers a free question and `@aibt /performance` in the Chat view from the run's file, with a reference and buttons", async (context) => {
+    skipUnlessReady(context);
+    const { runs } = await new RunStore(workspace).list();
+    const done = runs.find((run) => run.status === "completed");
+    expect(done, "the notebook's completed run").toBeDefined();
+    const ref = `${done!.modelId}/${done!.id}`;
+    const sharpe = String(done!.metrics?.sharpe);
+    await palette("View: Close All Editors");
+    await palette("Chat: Open Chat");
+    // The model picker offers the scripted model (the only one here): pick it as a person would.
+    const picker = page.locator(".interactive-input-part [aria-label*='Pick Model']").first();
+    await picker.waitFor({ timeout: 60_000 });
+    await picker.click();
+    await page.locator(".action-widget .monaco-list-row.focused", { hasText: "Scripted analyst" }).first().waitFor();
+    // The menu's rows sit under a pointer block in headless Chromium: choose with the keyboard.
+    await page.keyboard.press("Enter");
+    await expect.poll(() => picker.getAttribute("aria-label"), { timeout: 30_000 }).toMatch(/Scripted analyst/);
+    const ask = async (question: string) => {
+      await page.locator(".interactive-input-part .monaco-editor").first().click();
+      // After an answer the input keeps "@aibt " for the next question: start from an empty input.
+      await page.keyboard.press("Control+A");
+      await page.keyboard.press("Backspace");
+      await page.keyboard.type(question);
+      await page.keyboard.press("Enter");
+    };
+    const answerFrom = (tool: string) => page.locator(".interactive-response", { hasText: `From ${tool}:` }).last();
+
+    // A free question, no run named: the model lists the runs and answers from what it read.
+    await ask("@aibt Which of my runs did best?");
+    const free = answerFrom("list_runs");
+    await free.waitFor({ timeout: STEP_TIMEOUT });
+    await expect.poll(() => free.innerText(), { timeout: 60_000 }).toMatch(/Sharpe ratio is -?\d[\s\S]*Answered with Scripted analyst \(aibt-test, picked in the chat\)/);
+
+    // /performance in the same conversation: the figure is the run's own Sharpe, read from its file.
+    await ask(`@aibt /performance How did ${ref} do?`);
+    const performance = answerFrom("get_performance");
+    await performance.waitFor({ timeout: STEP_TIMEOUT });
+    await expect.poll(() => performance.innerText(), { timeout: 60_000 }).toMatch(/Answered with Scripted analyst/);
+    expect(await performance.innerText()).toContain(`${ref}: its Sharpe ratio is ${sharpe}.`);
+    // The run file it used, cited: the collapsed "Used 1 reference" opens onto the file.
+    await performance.getByRole("button", { name: /Used 1 reference/ }).click();
+    await expect.poll(() => performance.innerText()).toContain(`${done!.id}.sqlite`);
+    await expect(performance.getByRole("button", { name: "Run Again" }).isVisible()).resolves.toBe(true);
+    await shot("chat");
+
+    // The answer's button opens the run's report.
+    await performance.getByRole("button", { name: `Open Report of ${ref}` }).click();
+    await page.locator(".tabs-container .tab", { hasText: `Report: ${done!.modelId}` }).first().waitFor({ timeout: 60_000 });
+    const report = await webviewWith("vscode-table, table");
+    await expect.poll(async () => (await report.locator("body").innerText()).includes("Sharpe"), { timeout: 60_000 }).toBe(true);
+  }, STEP_TIMEOUT * 2);
 });
