@@ -43,7 +43,9 @@ export function bundleItems(data: Record<string, unknown>): vscode.NotebookCellO
     .sort((a, b) => rank(a) - rank(b))
     .map((mime) => {
       const value = data[mime];
-      if (isJsonMime(mime)) return vscode.NotebookCellOutputItem.json(value, mime);
+      // Compact, not NotebookCellOutputItem.json's tab-indented text: a chart's spec is half as big again
+      // indented, and every byte crosses to the editor and into the output webview when a notebook opens.
+      if (isJsonMime(mime)) return vscode.NotebookCellOutputItem.text(JSON.stringify(value), mime);
       if (isBinaryMime(mime)) return new vscode.NotebookCellOutputItem(Buffer.from(text(value), "base64"), mime);
       return vscode.NotebookCellOutputItem.text(text(value), mime);
     });

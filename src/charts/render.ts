@@ -91,10 +91,16 @@ export async function renderSvg(spec: ChartSpec): Promise<string> {
 
 const GEOMETRY = /\s(d|transform|x|y|x1|x2|y1|y2|width|height|r|cx|cy|viewBox|points)="([^"]*)"/g;
 
+/** A mark drawn fully transparent: a hover target for tooltips, which a static image has no use for. */
+const INVISIBLE_MARK = /<(?:path|rect|circle|line)\b[^>]*\sopacity="0"[^>]*\/>/g;
+
 /**
  * Vega writes coordinates with every float digit (33.95320197044335); two decimals of a pixel are
- * plenty, and a candle chart's SVG shrinks by about half. Only geometry attributes are touched, never text.
+ * plenty, and a candle chart's SVG shrinks by about half. Only geometry attributes are touched, never
+ * text. The invisible hover points along a line go too: they were most of an equity chart's bytes.
  */
 export function compactSvg(svg: string): string {
-  return svg.replace(/<[^>]+>/g, (tag) => tag.replace(GEOMETRY, (_match, name: string, value: string) => ` ${name}="${value.replace(/(\d\.\d{2})\d+/g, "$1")}"`));
+  return svg
+    .replace(INVISIBLE_MARK, "")
+    .replace(/<[^>]+>/g, (tag) => tag.replace(GEOMETRY, (_match, name: string, value: string) => ` ${name}="${value.replace(/(\d\.\d{2})\d+/g, "$1")}"`));
 }

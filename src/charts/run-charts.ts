@@ -48,8 +48,9 @@ export function equityChart(data: RunChartData, options: SeriesChartOptions = {}
     const t = chartTime(times[i]!);
     const time = tooltipTime(times[i]!, intraday);
     const value = round(equity[i]!, 2);
-    values.push({ t, time, series: strategy, value });
-    if (benchmark) values.push({ t, time, series: benchmark.name, value: round(benchmark.equity[i]!, 2) });
+    // The line's rows carry only what the line encodes; the time's text is for the hover rows' tooltip.
+    values.push({ t, series: strategy, value });
+    if (benchmark) values.push({ t, series: benchmark.name, value: round(benchmark.equity[i]!, 2) });
     hover.push(benchmark ? { t, time, value, benchmark: round(benchmark.equity[i]!, 2) } : { t, time, value });
   }
   const tooltip = [

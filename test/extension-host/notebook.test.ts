@@ -64,6 +64,8 @@ suite("notebooks", () => {
     assert.equal(code.executionSummary?.executionOrder, 3);
     assert.deepEqual(code.outputs.map((o) => o.items[0]!.mime), ["application/vnd.code.notebook.stdout", VEGALITE, "text/plain", "application/vnd.code.notebook.error"]);
     assert.equal(new TextDecoder().decode(code.outputs[0]!.items[0]!.data), "hello\nworld\n");
+    // A chart's spec reaches the editor as compact JSON: every byte of it crosses to the editor and its webview.
+    assert.equal(new TextDecoder().decode(code.outputs[1]!.items[0]!.data), '{"mark":"bar","data":{"values":[{"a":1}]}}');
 
     // An edit, then save: the file is the same nbformat JSON with the edit, every unknown field kept.
     const editor = await vscode.window.showNotebookDocument(notebook);

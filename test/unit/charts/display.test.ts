@@ -45,6 +45,19 @@ describe("rendering fails loudly", () => {
     expect(svg).not.toMatch(/ (d|transform|x|y|width|height)="[^"]*\d\.\d{3}/);
     expect(compactSvg('<path d="M1.23456,2.5L3.999999,4"/><text x="1.23456">7.654321</text>')).toBe('<path d="M1.23,2.5L3.99,4"/><text x="1.23">7.654321</text>');
   });
+
+  it("leaves the invisible hover points out of the static SVG, and keeps every mark that shows", async () => {
+    const data = chartDataFromResult(await spySession("2013-10-07"));
+    const spec = equityChart(data);
+    const { svg } = await renderChart(spec);
+    expect(svg).not.toMatch(/\sopacity="0"/);
+    // The line itself is still there: one long path through the session's points.
+    expect(Math.max(...[...svg.matchAll(/ d="([^"]*)"/g)].map((m) => m[1]!.length))).toBeGreaterThan(1_000);
+    expect(svg.length).toBeLessThan(JSON.stringify(spec).length);
+    expect(compactSvg('<g><path opacity="0" d="M0,0"/><path opacity="0.3" d="M1,1"/><path fill-opacity="0" d="M2,2"/><rect opacity="0"/></g>')).toBe(
+      '<g><path opacity="0.3" d="M1,1"/><path fill-opacity="0" d="M2,2"/></g>',
+    );
+  });
 });
 
 describe("HTML and markdown", () => {

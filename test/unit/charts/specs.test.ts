@@ -149,9 +149,11 @@ describe("time on charts is New York time", () => {
 
   it("axis labels and tooltips read the same on machines in any time zone", async () => {
     const data = chartDataFromResult(await spySession("2013-10-07"));
-    const spec = equityChart(data, { tooltips: false });
-    const first = (spec.data as { values: { time: string }[] }).values[0]!;
-    expect(first.time).toBe("2013-10-07 09:30 -04:00");
+    const spec = equityChart(data);
+    // The tooltip's text is on the hover rows; the line's rows carry only the instant it plots.
+    const hover = (spec.layer as { data?: { values: { time: string }[] } }[]).find((layer) => layer.data)!;
+    expect(hover.data!.values[0]!.time).toBe("2013-10-07 09:30 -04:00");
+    expect(Object.keys((spec.data as { values: object[] }).values[0]!)).toEqual(["t", "series", "value"]);
     const svgs: string[] = [];
     for (const zone of ["UTC", "Asia/Tokyo", "America/Los_Angeles", "America/New_York"]) {
       process.env.TZ = zone;
